@@ -1,0 +1,1 @@
+// The Compile module. See DESIGN.md.

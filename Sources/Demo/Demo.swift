@@ -1,0 +1,1 @@
+// The Demo module. See DESIGN.md.

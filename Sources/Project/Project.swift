@@ -1,0 +1,1 @@
+// The Project module. See DESIGN.md.

@@ -1,0 +1,1 @@
+// The Run module. See DESIGN.md.

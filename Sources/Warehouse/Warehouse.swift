@@ -1,0 +1,1 @@
+// The Warehouse module. See DESIGN.md.

@@ -1,0 +1,1 @@
+// The WarehouseSQLite module. See DESIGN.md.
