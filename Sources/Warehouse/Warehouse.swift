@@ -1,1 +1,0 @@
-// The Warehouse module. See DESIGN.md.
