@@ -55,8 +55,28 @@ public protocol Adapter: AnyObject, Sendable {
     /// Creates a table with the given columns (logical types) — for seeds and loads.
     func createTable(_ relation: Relation, columns: [Column]) throws
 
+    /// Builds `target` as a table from a query without ever exposing a half-built table: the
+    /// table is built under a temporary name and swapped in within one transaction.
+    /// - Returns: the warehouse's answer and the statements executed (for `target/run`).
+    func replaceTable(_ target: Relation, withSelect sql: String) throws -> Materialized
+
+    /// Replaces (or creates) `target` as a view, atomically.
+    func replaceView(_ target: Relation, withSelect sql: String) throws -> Materialized
+
     /// Releases connections. Further calls fail.
     func close()
+}
+
+/// What building a relation did.
+public struct Materialized: Sendable {
+    public var response: AdapterResponse
+    /// The statements executed, in order (dbt writes them to `target/run`).
+    public var executedSQL: [String]
+
+    public init(response: AdapterResponse, executedSQL: [String]) {
+        self.response = response
+        self.executedSQL = executedSQL
+    }
 }
 
 /// An error from the warehouse: its own message, never bound values or credentials.

@@ -1,1 +1,0 @@
-// The Compile module. See DESIGN.md.

@@ -1,0 +1,86 @@
+import Foundation
+import Warehouse
+
+/// Writes `target/run_results.json` in dbt's schema v6
+/// (`https://schemas.getdbt.com/dbt/run-results/v6.json`, documented at
+/// docs.getdbt.com/reference/artifacts/run-results-json).
+public enum RunResultsWriter {
+    public static let schemaVersion = "https://schemas.getdbt.com/dbt/run-results/v6.json"
+
+    /// Builds the JSON object.
+    /// - Parameters:
+    ///   - elapsedTime: seconds from the invocation's start to its end.
+    ///   - args: the invocation's arguments (dbt's `invocation_args_dict`), e.g. `["which": "build"]`.
+    public static func jsonObject(
+        results: [NodeResult], invocationId: String, startedAt: Date, elapsedTime: Double,
+        dbtVersion: String, args: [String: Any]
+    ) -> [String: Any] {
+        [
+            "metadata": [
+                "dbt_schema_version": schemaVersion,
+                "dbt_version": dbtVersion,
+                "generated_at": timestamp(Date()),
+                "invocation_id": invocationId,
+                "invocation_started_at": timestamp(startedAt),
+                "env": [String: String](),
+            ] as [String: Any],
+            "results": results.map(resultObject),
+            "elapsed_time": elapsedTime,
+            "args": args,
+        ]
+    }
+
+    /// Writes the file (creating its folder).
+    /// - Throws: Foundation's file errors.
+    public static func write(
+        to url: URL, results: [NodeResult], invocationId: String, startedAt: Date, elapsedTime: Double,
+        dbtVersion: String, args: [String: Any]
+    ) throws {
+        let object = jsonObject(
+            results: results, invocationId: invocationId, startedAt: startedAt, elapsedTime: elapsedTime,
+            dbtVersion: dbtVersion, args: args)
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: url, options: .atomic)
+    }
+
+    static func resultObject(_ result: NodeResult) -> [String: Any] {
+        var object: [String: Any] = [
+            "status": result.status.rawValue,
+            "timing": result.timing.map {
+                ["name": $0.name, "started_at": timestamp($0.startedAt), "completed_at": timestamp($0.completedAt)]
+            },
+            "thread_id": result.threadId,
+            "execution_time": result.executionTime,
+            "adapter_response": adapterResponseObject(result.adapterResponse),
+            "unique_id": result.uniqueId,
+            "compiled": result.compiledCode != nil,
+        ]
+        object["message"] = result.message ?? NSNull()
+        object["failures"] = result.failures ?? NSNull()
+        object["compiled_code"] = result.compiledCode ?? NSNull()
+        object["relation_name"] = result.relationName ?? NSNull()
+        return object
+    }
+
+    /// dbt's `AdapterResponse` as it serialises: `_message`, `code`, `rows_affected`, `query_id`.
+    static func adapterResponseObject(_ response: AdapterResponse?) -> [String: Any] {
+        guard let response else { return [:] }
+        var object: [String: Any] = ["_message": response.message]
+        if let code = response.code { object["code"] = code }
+        if let rows = response.rowsAffected { object["rows_affected"] = rows }
+        if let queryId = response.queryId { object["query_id"] = queryId }
+        return object
+    }
+
+    /// dbt's artifact timestamps: ISO 8601 in UTC with microseconds and a `Z`.
+    static func timestamp(_ date: Date) -> String {
+        let seconds = date.timeIntervalSince1970
+        let whole = floor(seconds)
+        let micros = Int(((seconds - whole) * 1_000_000).rounded()) % 1_000_000
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        let base = formatter.string(from: Date(timeIntervalSince1970: whole)).dropLast()  // drop the Z
+        return base + String(format: ".%06dZ", micros)
+    }
+}

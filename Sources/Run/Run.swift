@@ -1,1 +1,0 @@
-// The Run module. See DESIGN.md.

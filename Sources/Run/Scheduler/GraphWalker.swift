@@ -1,0 +1,188 @@
+import Foundation
+
+/// How one node's execution ended, as far as scheduling cares.
+public enum WalkOutcome: Sendable {
+    /// Descendants may run.
+    case succeeded
+    /// Descendants are skipped (a model error, a failing test with severity error in `build`).
+    case blocksDescendants
+}
+
+/// Walks a DAG with a pool of worker threads, running each node once all its dependencies ended.
+///
+/// dbt runs nodes on a thread pool of `--threads` workers (`dbt/task/runnable.py`); adapters here
+/// are synchronous, so the workers are OS threads, not tasks on the cooperative pool, which has only
+/// as many threads as cores and must never block.
+///
+/// Ready nodes start in the order of `order` (a topological order), so runs are reproducible with
+/// one thread. A node whose dependency blocked its descendants is skipped, and so is everything
+/// below it; independent branches carry on. With `failFast`, the first blocking outcome stops
+/// every node that has not started yet (they are reported as skipped).
+///
+/// - Note: `@unchecked Sendable`: all mutable state is guarded by `condition`.
+public final class GraphWalker: @unchecked Sendable {
+    private let threads: Int
+    private let condition = NSCondition()
+
+    // State guarded by `condition`.
+    private var remainingDependencies: [Int] = []
+    private var ready: [Int] = []          // a min-heap of node positions in `order`
+    private var running = 0
+    private var finished = 0
+    private var blocked: Set<Int> = []
+    private var stopping = false
+
+    /// - Parameter threads: the number of worker threads (dbt's `--threads`), at least 1.
+    public init(threads: Int) {
+        self.threads = max(1, threads)
+    }
+
+    /// Runs every node of `order`.
+    ///
+    /// - Parameters:
+    ///   - order: node ids in a topological order.
+    ///   - dependencies: for each node id, the ids it waits for (ids outside `order` are ignored).
+    ///   - failFast: stop starting nodes after the first blocking outcome.
+    ///   - execute: runs one node on a worker; receives the node id and the worker's number (1-based).
+    ///   - skip: called once for each node that will not run, with the id of the node that caused it
+    ///     (nil when it was stopped by `failFast`). Called on a worker thread.
+    public func walk(
+        order: [String],
+        dependencies: [String: [String]],
+        failFast: Bool = false,
+        execute: @escaping @Sendable (_ id: String, _ worker: Int) -> WalkOutcome,
+        skip: @escaping @Sendable (_ id: String, _ cause: String?) -> Void
+    ) {
+        let position = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        var childLists = Array(repeating: [Int](), count: order.count)
+        remainingDependencies = Array(repeating: 0, count: order.count)
+        var parentLists = Array(repeating: [Int](), count: order.count)
+        for (index, id) in order.enumerated() {
+            let deps = Set((dependencies[id] ?? []).compactMap { position[$0] }).subtracting([index])
+            remainingDependencies[index] = deps.count
+            for dep in deps {
+                childLists[dep].append(index)
+                parentLists[index].append(dep)
+            }
+        }
+        ready = []
+        for index in order.indices where remainingDependencies[index] == 0 { pushReady(index) }
+        running = 0
+        finished = 0
+        blocked = []
+        stopping = false
+
+        let total = order.count
+        let children = childLists, parents = parentLists
+        let group = DispatchGroup()
+        let workerCount = min(threads, max(1, total))
+        for worker in 1...workerCount {
+            group.enter()
+            let thread = Thread { [self] in
+                defer { group.leave() }
+                while let index = nextReady(total: total) {
+                    let id = order[index]
+                    if isBlocked(index) {
+                        let cause = parents[index].first(where: { blockedOutcome($0) }).map { order[$0] }
+                        skip(id, cause)
+                        complete(index, blocking: true, children: children[index], total: total)
+                        continue
+                    }
+                    if isStopping() {
+                        skip(id, nil)
+                        complete(index, blocking: true, children: children[index], total: total)
+                        continue
+                    }
+                    let outcome = execute(id, worker)
+                    let blocking: Bool
+                    if case .blocksDescendants = outcome { blocking = true } else { blocking = false }
+                    if blocking && failFast { setStopping() }
+                    complete(index, blocking: blocking, children: children[index], total: total)
+                }
+            }
+            thread.name = "Thread-\(worker)"
+            thread.stackSize = 8 << 20  // deep Jinja recursion in macros needs more than the default
+            thread.start()
+        }
+        group.wait()
+    }
+
+    // MARK: - Queue
+
+    private var blockedOutcomes: Set<Int> = []
+
+    private func nextReady(total: Int) -> Int? {
+        condition.lock()
+        defer { condition.unlock() }
+        while ready.isEmpty {
+            if finished == total { return nil }
+            condition.wait()
+        }
+        running += 1
+        return popReady()
+    }
+
+    private func complete(_ index: Int, blocking: Bool, children: [Int], total: Int) {
+        condition.lock()
+        running -= 1
+        finished += 1
+        if blocking { blockedOutcomes.insert(index) }
+        for child in children {
+            if blocking { blocked.insert(child) }
+            remainingDependencies[child] -= 1
+            if remainingDependencies[child] == 0 { pushReady(child) }
+        }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func isBlocked(_ index: Int) -> Bool {
+        condition.lock(); defer { condition.unlock() }
+        return blocked.contains(index)
+    }
+
+    private func blockedOutcome(_ index: Int) -> Bool {
+        condition.lock(); defer { condition.unlock() }
+        return blockedOutcomes.contains(index)
+    }
+
+    private func isStopping() -> Bool {
+        condition.lock(); defer { condition.unlock() }
+        return stopping
+    }
+
+    private func setStopping() {
+        condition.lock(); stopping = true; condition.unlock()
+    }
+
+    // A binary min-heap keeps ready nodes in topological-order position.
+    private func pushReady(_ value: Int) {
+        ready.append(value)
+        var child = ready.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            if ready[parent] <= ready[child] { break }
+            ready.swapAt(parent, child)
+            child = parent
+        }
+    }
+
+    private func popReady() -> Int {
+        let top = ready[0]
+        let last = ready.removeLast()
+        if !ready.isEmpty {
+            ready[0] = last
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var smallest = parent
+                if left < ready.count && ready[left] < ready[smallest] { smallest = left }
+                if right < ready.count && ready[right] < ready[smallest] { smallest = right }
+                if smallest == parent { break }
+                ready.swapAt(parent, smallest)
+                parent = smallest
+            }
+        }
+        return top
+    }
+}
