@@ -1,1 +1,0 @@
-// The Jinja module. See DESIGN.md.
