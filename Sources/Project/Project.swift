@@ -1,1 +1,0 @@
-// The Project module. See DESIGN.md.
