@@ -1,1 +1,0 @@
-// The WarehouseSQLite module. See DESIGN.md.
