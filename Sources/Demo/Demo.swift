@@ -1,1 +1,0 @@
-// The Demo module. See DESIGN.md.
