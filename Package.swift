@@ -27,7 +27,7 @@ let package = Package(
             "Warehouse", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // The dbt Jinja context and node compilation.
-        .target(name: "Compile", dependencies: ["Jinja", "Project", "Warehouse"]),
+        .target(name: "Compile", dependencies: ["Jinja", "Project", "Warehouse", .product(name: "Yams", package: "Yams")]),
         // Graph execution: materializations, seeds, data tests, events, artifacts.
         .target(name: "Run", dependencies: [
             "Compile", "Project", "Warehouse", .product(name: "CSV", package: "CSV.swift"),

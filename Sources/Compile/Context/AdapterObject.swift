@@ -50,9 +50,10 @@ final class AdapterObject: JinjaObject, @unchecked Sendable {
                 let database = args.value(0, "database")?.asString
                 guard let schema = args.value(1, "schema")?.asString,
                       let identifier = args.value(2, "identifier")?.asString else { return .none }
-                guard let found = try AdapterObject.warehouse(state) {
+                let found = try AdapterObject.warehouse(state) {
                     try adapter.getRelation(database: database, schema: schema, identifier: identifier)
-                } else { return .none }
+                }
+                guard let found else { return .none }
                 return .object(RelationObject(found, rendered: adapter.render(found)))
             })
         case "get_columns_in_relation":

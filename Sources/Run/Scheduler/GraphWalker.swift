@@ -116,6 +116,17 @@ public final class GraphWalker: @unchecked Sendable {
         defer { condition.unlock() }
         while ready.isEmpty {
             if finished == total { return nil }
+            if running == 0 {
+                // Nothing runs and nothing is ready: the rest waits on a cycle. Release it as
+                // blocked so every node is still reported (skipped) instead of hanging.
+                for index in remainingDependencies.indices where remainingDependencies[index] > 0 {
+                    remainingDependencies[index] = 0
+                    blocked.insert(index)
+                    pushReady(index)
+                }
+                if ready.isEmpty { return nil }
+                break
+            }
             condition.wait()
         }
         running += 1

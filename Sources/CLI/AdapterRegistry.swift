@@ -1,0 +1,17 @@
+import Foundation
+import Run
+import Warehouse
+import WarehouseSQLite
+
+/// The warehouses this binary can talk to. Drivers live in their own targets; only the CLI
+/// links them all.
+enum AdapterRegistry {
+    static let standard: [AdapterFactory] = [
+        AdapterFactory(type: "sqlite") { settings, projectDir in
+            // dbt-sqlite users write `path` (or the file in `database`); relative to the project.
+            let file = settings["path"] ?? settings["database"] ?? "opsflow.sqlite"
+            let path = file.hasPrefix("/") ? file : URL(fileURLWithPath: projectDir).appendingPathComponent(file).path
+            return try SQLiteAdapter(path: path, schema: settings["schema"], dialect: settings["dialect"] ?? "sqlite")
+        },
+    ]
+}

@@ -1,0 +1,297 @@
+import Compile
+import Foundation
+import Project
+import Warehouse
+
+extension Invocation {
+    /// `run`, `test`, `seed` and `build`: executes the selected nodes over the graph.
+    func build(_ session: Session, command: InvocationCommand) throws -> Int32 {
+        let manifest = session.compiler.manifest
+        let types: Set<String> = switch command {
+        case .run: ["model"]
+        case .test: ["test"]
+        case .seed: ["seed"]
+        default: ["model", "seed", "test", "snapshot"]
+        }
+        let selected = try selectedIDs(session, types: types).filter { manifest.nodes[$0] != nil }
+        let selectedSet = Set(selected)
+        var dependencies: [String: [String]] = [:]
+        for id in selected {
+            dependencies[id] = (manifest.nodes[id]?.dependsOn.nodes ?? []).filter { selectedSet.contains($0) }
+        }
+        if command == .build {
+            // A model's children wait for its tests, so a failing test stops what depends on it.
+            var testsOf: [String: [String]] = [:]
+            for id in selected where manifest.nodes[id]?.resourceType == .test {
+                for parent in dependencies[id] ?? [] { testsOf[parent, default: []].append(id) }
+            }
+            // As dbt's build queue, a child never waits for a test that itself depends on the child
+            // (a relationships test from the child back to its parent), which would be a cycle.
+            var ancestorsOfTest: [String: Set<String>] = [:]
+            func ancestors(_ id: String) -> Set<String> {
+                if let known = ancestorsOfTest[id] { return known }
+                var seen = Set<String>()
+                var stack = dependencies[id] ?? []
+                while let next = stack.popLast() {
+                    if seen.insert(next).inserted { stack += dependencies[next] ?? [] }
+                }
+                ancestorsOfTest[id] = seen
+                return seen
+            }
+            for id in selected where manifest.nodes[id]?.resourceType != .test {
+                for parent in dependencies[id] ?? [] {
+                    for test in testsOf[parent] ?? [] where !ancestors(test).contains(id) {
+                        dependencies[id, default: []].append(test)
+                    }
+                }
+            }
+        }
+
+        info("")
+        info("Concurrency: \(session.threads) threads (target='\(session.target.name)')", code: "Q026", name: "ConcurrencyLine")
+        info("")
+        try runProjectHooks(session, hooks: session.loaded.project.onRunStart, label: "on-run-start")
+
+        let runner = NodeExecution(invocation: self, session: session, total: selected.count, command: command)
+        let walker = GraphWalker(threads: session.threads)
+        walker.walk(
+            order: selected, dependencies: dependencies, failFast: options.failFast,
+            execute: { id, worker in runner.execute(id, worker: worker) },
+            skip: { id, cause in runner.skip(id, cause: cause) })
+
+        try runProjectHooks(session, hooks: session.loaded.project.onRunEnd, label: "on-run-end")
+        let results = runner.results
+        let elapsed = Date().timeIntervalSince(startedAt)
+        try RunResultsWriter.write(
+            to: session.targetDir.appendingPathComponent("run_results.json"), results: results,
+            invocationId: invocationId, startedAt: startedAt, elapsedTime: elapsed, dbtVersion: opsflowDbtVersion,
+            args: ["which": command.rawValue, "select": options.select, "exclude": options.exclude,
+                   "full_refresh": options.fullRefresh, "threads": session.threads, "target": session.target.name])
+        summarize(results, manifest: manifest, elapsed: elapsed)
+        return results.contains { $0.isError } ? 1 : 0
+    }
+
+    func runProjectHooks(_ session: Session, hooks: [String], label: String) throws {
+        guard !hooks.isEmpty else { return }
+        info("Running \(hooks.count) \(label) hook\(hooks.count == 1 ? "" : "s")")
+        for (index, hook) in hooks.enumerated() {
+            let sql = try session.compiler.renderProjectHook(hook)
+            let started = Date()
+            let response = try session.adapter.execute(sql)
+            info(progressLine(index: index + 1, total: hooks.count,
+                              message: "OK hook: \(session.loaded.project.name).\(label).\(index)",
+                              status: response.message, seconds: Date().timeIntervalSince(started)))
+        }
+        info("")
+    }
+
+    /// dbt's closing lines: `Finished running …`, the errors and warnings, `Done. PASS=…`.
+    func summarize(_ results: [NodeResult], manifest: Manifest, elapsed: Double) {
+        var kinds: [String: Int] = [:]
+        for result in results {
+            guard let node = manifest.nodes[result.uniqueId] else { continue }
+            let key: String
+            switch node.resourceType {
+            case .model: key = "\(node.config.materialized ?? "view") model"
+            case .test: key = "data test"
+            default: key = node.resourceType.rawValue
+            }
+            kinds[key, default: 0] += 1
+        }
+        let order = ["table model", "view model", "incremental model", "ephemeral model", "seed", "snapshot", "data test"]
+        let described = kinds.sorted { (order.firstIndex(of: $0.key) ?? 99, $0.key) < (order.firstIndex(of: $1.key) ?? 99, $1.key) }
+            .map { "\($0.value) \($0.key)\($0.value == 1 ? "" : "s")" }
+        let minutes = Int(elapsed) / 60
+        info("")
+        info("Finished running \(described.joined(separator: ", ")) in 0 hours \(minutes) minutes and "
+             + String(format: "%.2f", elapsed - Double(minutes * 60)) + " seconds (" + String(format: "%.2f", elapsed) + "s).",
+             code: "Q030", name: "FinishedRunningStats")
+        let errors = results.filter(\.isError)
+        let warnings = results.filter { $0.status == .warn }
+        info("")
+        if errors.isEmpty && warnings.isEmpty {
+            info("Completed successfully", code: "Z030", name: "EndOfRunSummary")
+        } else {
+            info("Completed with \(errors.count) error\(errors.count == 1 ? "" : "s"), 0 partial successes, and \(warnings.count) warning\(warnings.count == 1 ? "" : "s"):",
+                 code: "Z030", name: "EndOfRunSummary")
+            for result in errors + warnings {
+                guard let node = manifest.nodes[result.uniqueId] else { continue }
+                info("")
+                let label = result.status == .warn ? "Warning in" : (result.status == .fail ? "Failure in" : "Error in")
+                info("\(label) \(node.resourceType.rawValue) \(node.name) (\(node.originalFilePath))")
+                info("  " + (result.message ?? ""))
+                if node.resourceType == .test {
+                    info("")
+                    info("  compiled code at \(node.packageName.isEmpty ? "" : "target/")\(compiledPath(node, folder: "compiled"))")
+                }
+            }
+        }
+        let pass = results.filter { [.success, .pass].contains($0.status) }.count
+        let skip = results.filter { $0.status == .skipped }.count
+        info("")
+        info("Done. PASS=\(pass) WARN=\(warnings.count) ERROR=\(errors.count) SKIP=\(skip) NO-OP=0 TOTAL=\(results.count)",
+             code: "Z023", name: "StatsLine")
+    }
+}
+
+/// Runs nodes on worker threads and collects their results.
+///
+/// `@unchecked Sendable`: `lock` guards `collected` and `started`.
+final class NodeExecution: @unchecked Sendable {
+    let invocation: Invocation
+    let session: Session
+    let total: Int
+    let command: InvocationCommand
+    private let lock = NSLock()
+    private var collected: [NodeResult] = []
+    private var started = 0
+
+    init(invocation: Invocation, session: Session, total: Int, command: InvocationCommand) {
+        self.invocation = invocation
+        self.session = session
+        self.total = total
+        self.command = command
+    }
+
+    var results: [NodeResult] {
+        lock.lock(); defer { lock.unlock() }
+        return collected
+    }
+
+    private func nextIndex() -> Int {
+        lock.lock(); defer { lock.unlock() }
+        started += 1
+        return started
+    }
+
+    private func record(_ result: NodeResult) {
+        lock.lock(); collected.append(result); lock.unlock()
+    }
+
+    func skip(_ id: String, cause: String?) {
+        let index = nextIndex()
+        guard let node = session.compiler.manifest.nodes[id] else { return }
+        let what = node.resourceType == .test ? "test \(node.name)" : "relation \(relationText(node))"
+        invocation.events.emit(Event(.info, code: "Q034", name: "SkippingDetails",
+                                     progressLine(index: index, total: total, message: "SKIP \(what)", status: "SKIP"), nodeId: id))
+        record(NodeResult(uniqueId: id, status: .skipped, message: cause.map { "Skipped: \($0) failed" },
+                          threadId: Thread.current.name ?? "Thread-1"))
+    }
+
+    func relationText(_ node: Node) -> String {
+        "\(node.schema ?? "").\(node.alias ?? node.name)"
+    }
+
+    /// A line like `START sql table model dev_marts.mart_x`.
+    private func describe(_ node: Node) -> String {
+        switch node.resourceType {
+        case .model: return "sql \(node.config.materialized ?? "view") model \(relationText(node))"
+        case .seed: return "seed file \(relationText(node))"
+        case .test: return "test \(node.name)"
+        default: return "\(node.resourceType.rawValue) \(relationText(node))"
+        }
+    }
+
+    func execute(_ id: String, worker: Int) -> WalkOutcome {
+        guard let node = session.compiler.manifest.nodes[id] else { return .succeeded }
+        let index = nextIndex()
+        let thread = "Thread-\(worker)"
+        let events = invocation.events
+        events.emit(Event(.info, code: "Q011", name: "LogStartLine",
+                          progressLine(index: index, total: total, message: "START \(describe(node))", status: "RUN"), nodeId: id))
+        let began = Date()
+        var timing: [TimingInfo] = []
+        do {
+            var compiledSQL: String?
+            let outcome: ExecutionOutcome
+            var executable: ExecutableNode
+            if node.resourceType == .seed {
+                executable = try seedNode(node)
+                let compiledAt = Date()
+                timing.append(TimingInfo(name: "compile", startedAt: began, completedAt: compiledAt))
+                outcome = try SeedLoader.run(executable, adapter: session.adapter)
+            } else {
+                let compiled = try session.compiler.compile(id)
+                compiledSQL = compiled.sql
+                try invocation.writeCompiled(session, node: compiled.node, sql: compiled.sql)
+                let compiledAt = Date()
+                timing.append(TimingInfo(name: "compile", startedAt: began, completedAt: compiledAt))
+                executable = executableNode(compiled)
+                outcome = node.resourceType == .test
+                    ? try TestExecutor.run(executable, adapter: session.adapter)
+                    : try ModelMaterializer.run(executable, adapter: session.adapter)
+            }
+            let finished = Date()
+            timing.append(TimingInfo(name: "execute", startedAt: timing.last?.completedAt ?? began, completedAt: finished))
+            try invocation.writeRun(session, node: node, statements: outcome.executedSQL)
+            let seconds = finished.timeIntervalSince(began)
+            let status: String
+            let message: String
+            switch outcome.status {
+            case .pass: (status, message) = ("PASS", "PASS \(node.name)")
+            case .warn: (status, message) = ("WARN \(outcome.failures ?? 0)", "WARN \(outcome.failures ?? 0) \(node.name)")
+            case .fail: (status, message) = ("FAIL \(outcome.failures ?? 0)", "FAIL \(outcome.failures ?? 0) \(node.name)")
+            default:
+                status = outcome.message
+                message = node.resourceType == .seed ? "OK loaded \(describe(node))" : "OK created \(describe(node))"
+            }
+            let level: Event.Level = outcome.status == .fail ? .error : (outcome.status == .warn ? .warn : .info)
+            events.emit(Event(level, code: node.resourceType == .test ? "Q007" : "Q012",
+                              name: node.resourceType == .test ? "LogTestResult" : "LogModelResult",
+                              progressLine(index: index, total: total, message: message, status: status, seconds: seconds), nodeId: id))
+            record(NodeResult(uniqueId: id, status: outcome.status, message: outcome.message, failures: outcome.failures,
+                              timing: timing, executionTime: seconds, threadId: thread, adapterResponse: outcome.response,
+                              compiledCode: compiledSQL, relationName: node.relationName))
+            if outcome.status == .fail { return .blocksDescendants }
+            return .succeeded
+        } catch {
+            let seconds = Date().timeIntervalSince(began)
+            let what = node.resourceType == .test ? "test \(node.name)" : "\(describe(node))"
+            events.emit(Event(.error, code: "Q012", name: "LogModelResult",
+                              progressLine(index: index, total: total, message: "ERROR creating \(what)", status: "ERROR", seconds: seconds),
+                              nodeId: id))
+            let message = Invocation.describe(error)
+            record(NodeResult(uniqueId: id, status: .error, message: message, timing: timing, executionTime: seconds,
+                              threadId: thread, relationName: node.relationName))
+            return .blocksDescendants
+        }
+    }
+
+    /// The runner's view of a compiled node.
+    func executableNode(_ compiled: CompiledNode) -> ExecutableNode {
+        let node = compiled.node
+        let kind: ExecutableNode.Kind = node.resourceType == .test ? .test : .model
+        var executable = ExecutableNode(
+            uniqueId: node.uniqueID, kind: kind, name: node.name, relation: session.compiler.relation(of: node),
+            materialized: node.resourceType == .test ? "test" : (node.config.materialized ?? "view"),
+            compiledSQL: compiled.sql)
+        executable.preHooks = compiled.preHooks
+        executable.postHooks = compiled.postHooks
+        executable.fullRefresh = session.compiler.shouldFullRefresh(node)
+        executable.incremental.uniqueKey = node.config.uniqueKey ?? []
+        executable.incremental.strategy = node.config.incrementalStrategy
+        executable.incremental.onSchemaChange = node.config.onSchemaChange ?? "ignore"
+        if node.resourceType == .test {
+            executable.test.severity = node.config.severity ?? "error"
+            executable.test.warnIf = node.config.warnIf ?? "!= 0"
+            executable.test.errorIf = node.config.errorIf ?? "!= 0"
+            executable.test.failCalc = node.config.failCalc ?? "count(*)"
+            executable.test.limit = node.config.limit
+            executable.test.storeFailures = node.config.storeFailures ?? false
+            if let schema = node.schema {
+                executable.test.auditRelation = Relation(database: node.database, schema: schema, identifier: node.alias ?? node.name)
+            }
+        }
+        return executable
+    }
+
+    func seedNode(_ node: Node) throws -> ExecutableNode {
+        var executable = ExecutableNode(uniqueId: node.uniqueID, kind: .seed, name: node.name,
+                                        relation: session.compiler.relation(of: node), materialized: "seed", compiledSQL: "")
+        var seed = SeedConfig(path: URL(fileURLWithPath: session.loaded.root).appendingPathComponent(node.originalFilePath).path)
+        if let delimiter = node.config.delimiter?.first { seed.delimiter = delimiter }
+        for (column, type) in node.config.columnTypes { seed.columnTypes[column] = type.asString ?? type.pythonStr }
+        executable.seed = seed
+        return executable
+    }
+}
