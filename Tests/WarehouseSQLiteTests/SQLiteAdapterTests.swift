@@ -134,3 +134,61 @@ import Warehouse
         #expect(try a.scalar("select floor(2.7)") == .real(2))
     }
 }
+
+@Suite struct SQLiteAdapterEdgeTests {
+    @Test func emptySQLAndPlaceholdersAreErrorsOrNothingNeverTraps() throws {
+        let a = try Scratch().adapter
+        #expect(try a.execute("").rowsAffected == 0)
+        #expect(try a.execute("-- only a comment").rowsAffected == 0)
+        #expect(try a.query("", limit: nil).rows.isEmpty)
+        // A placeholder with no value to bind.
+        #expect(throws: WarehouseError.self) { try a.query("select ?", limit: nil) }
+        #expect(throws: WarehouseError.self) { try a.execute("select :name") }
+        #expect(throws: WarehouseError.self) { try a.query("select 1; select", limit: nil) }
+    }
+
+    @Test func temporaryTablesAreReadFromTheWriter() throws {
+        let a = try Scratch().adapter
+        try a.execute("create temp table scratch_rows as select 1 as id union all select 2")
+        #expect(try a.scalar("select count(*) from scratch_rows") == .integer(2))
+        #expect(throws: WarehouseError.self) { try a.query("select * from really_missing", limit: nil) }
+    }
+
+    @Test func reopeningAnExistingFileKeepsSchemas() throws {
+        let scratch = try Scratch(schema: "dev")
+        try scratch.adapter.createSchema("later")
+        let again = try scratch.reopen()
+        defer { again.close() }
+        #expect(try again.listSchemas() == ["dev", "later"])
+    }
+
+    /// Run's worker threads build models at once: writes queue for the one writer, no deadlock.
+    @Test func manyThreadsBuildingAtOnce() throws {
+        let a = try Scratch().adapter
+        let failures = LockedBox<[String]>([])
+        let group = DispatchGroup()
+        for worker in 0..<6 {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                do {
+                    for round in 0..<5 {
+                        let relation = Relation(schema: "w", identifier: "m\(worker)")
+                        _ = try a.replaceTable(relation, withSelect: "select \(round) as round")
+                        try a.transaction {
+                            _ = try a.query("select * from \(a.render(relation))", limit: nil)
+                            try a.execute("insert into \(a.render(relation)) values (\(round))")
+                        }
+                        _ = try a.query("select count(*) from \(a.render(relation))", limit: nil)
+                    }
+                } catch {
+                    failures.set(failures.get() + ["\(worker): \(error)"])
+                }
+            }.start()
+        }
+        #expect(group.wait(timeout: .now() + 60) == .success)
+        #expect(failures.get().isEmpty)
+        #expect(try a.listRelations(schema: "w").count == 6)
+        #expect(try a.scalar(#"select count(*) from "w.m3""#) == .integer(2))
+    }
+}
