@@ -61,9 +61,10 @@ public enum SeedReader {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         // dbt opens seeds in Python's text mode, whose universal newlines turn every `\r\n` and
         // `\r` into `\n` — inside quoted fields too.
-        let text = try decodeUTF8(bytes, path: path)
-            .replacingOccurrences(of: "\r\n", with: "\n")
-            .replacingOccurrences(of: "\r", with: "\n")
+        var text = try decodeUTF8(bytes, path: path)
+        if bytes.contains(13) {
+            text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        }
         guard !text.isEmpty else {
             throw SeedError(.empty, path: path, "the seed file is empty: it needs a header line")
         }
@@ -100,26 +101,28 @@ public enum SeedReader {
             throw SeedError(.unreadable, path: path, "cannot parse the CSV: \(error)")
         }
         // Line numbers: CSV.swift does not count lines, so count the line breaks each record
-        // consumed — its own end plus those inside quoted fields. A blank line is told apart from
-        // a quoted empty field by looking at the text where the record starts.
-        var lineStarts: [String.Index] = [text.startIndex]
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
-            index = text.index(after: index)
-            if character == "\n" || character == "\r\n" || character == "\r" { lineStarts.append(index) }
-        }
+        // consumed — its own end plus those inside quoted fields (line ends are all `\n` here).
+        // A blank line is told apart from a quoted empty field by the text where it starts.
+        var lineStarts: [Int]?
+        let utf8 = Array(text.utf8)
         var records: [Record] = []
         var line = 1
         while let fields = reader.next() {
             var breaks = 0
             for field in fields {
-                for character in field where character == "\n" || character == "\r\n" || character == "\r" { breaks += 1 }
+                for byte in field.utf8 where byte == 10 { breaks += 1 }
             }
             var blank = false
-            if fields == [""], line - 1 < lineStarts.count {
-                let start = lineStarts[line - 1]
-                blank = start == text.endIndex || ["\n", "\r\n", "\r"].contains(text[start])
+            if fields == [""] {
+                if lineStarts == nil {
+                    var starts = [0]
+                    for (offset, byte) in utf8.enumerated() where byte == 10 { starts.append(offset + 1) }
+                    lineStarts = starts
+                }
+                if let starts = lineStarts, line - 1 < starts.count {
+                    let start = starts[line - 1]
+                    blank = start >= utf8.count || utf8[start] == 10
+                }
             }
             records.append(Record(fields: fields, line: line, isBlankLine: blank))
             line += 1 + breaks

@@ -25,6 +25,11 @@ enum SeedTypeInference {
     }
 
     static func fits(_ field: String, _ candidate: Candidate) -> Bool {
+        // Dates and times start with a digit (after white space): skip the patterns otherwise.
+        if candidate == .date || candidate == .dateTime || candidate == .isoDateTime {
+            guard let first = field.unicodeScalars.first(where: { !$0.properties.isWhitespace }),
+                  ("0"..."9").contains(first) else { return false }
+        }
         switch candidate {
         case .number: return !hasLeadingZero(field) && SeedValueParsers.number(field) != nil
         case .date: return SeedValueParsers.date(field) != nil
@@ -48,13 +53,13 @@ enum SeedTypeInference {
                 continue
             }
             // Narrow the candidates value by value, as agate's TypeTester does.
-            var remaining = Set(Candidate.allCases)
+            var remaining = Candidate.allCases
             for record in records where !remaining.isEmpty {
                 let field = record.fields[position]
                 if isNull(field) { continue }
-                remaining = remaining.filter { fits(field, $0) }
+                remaining.removeAll { !fits(field, $0) }
             }
-            let chosen = Candidate.allCases.first(where: remaining.contains)
+            let chosen = remaining.first
             let column = try convert(column: position, name: name, chosen: chosen, records: records, path: path, into: &rows)
             columns.append(column)
         }

@@ -66,8 +66,10 @@ enum SeedValueParsers {
             negative = true
             text = text.dropFirst()
         }
-        for symbol in currencySymbols { text = strip(text, symbol) }
-        let cleaned = String(text).replacingOccurrences(of: ",", with: "")
+        if let first = text.first, let last = text.last, currencySymbols.contains(first) || currencySymbols.contains(last) {
+            for symbol in currencySymbols { text = strip(text, symbol) }
+        }
+        let cleaned = text.contains(",") ? String(text).replacingOccurrences(of: ",", with: "") : String(text)
         guard var value = pythonDecimal(cleaned) else { return nil }
         if negative { value.negative.toggle() }
         if value.digits == "0" { value.negative = false }
@@ -79,14 +81,22 @@ enum SeedValueParsers {
     /// `sNaN` in any case. CPython drops every `_` before parsing (`Decimal("_1")` is 1,
     /// `Decimal("1__0")` is 10), so this does too. ASCII digits only.
     static func pythonDecimal(_ raw: String) -> DecimalValue? {
-        let scalars = Array(pythonStrip(raw).replacingOccurrences(of: "_", with: "").unicodeScalars)
+        let stripped = pythonStrip(raw)
+        let scalars = Array((stripped.contains("_") ? stripped.replacingOccurrences(of: "_", with: "") : stripped).unicodeScalars)
         var index = 0
         var negative = false
         if index < scalars.count, scalars[index] == "+" || scalars[index] == "-" {
             negative = scalars[index] == "-"
             index += 1
         }
-        let rest = String(String.UnicodeScalarView(scalars[index...])).lowercased()
+        if index < scalars.count, scalars[index].properties.isAlphabetic {
+            return specialDecimal(String(String.UnicodeScalarView(scalars[index...])).lowercased(), negative: negative)
+        }
+        return finiteDecimal(scalars, from: index, negative: negative)
+    }
+
+    /// `Infinity`, `Inf`, `NaN…`, `sNaN…` (lower-cased), or nil.
+    private static func specialDecimal(_ rest: String, negative: Bool) -> DecimalValue? {
         if rest == "inf" || rest == "infinity" {
             return DecimalValue(negative: negative, digits: "", exponent: 0, isInfinite: true)
         }
@@ -97,6 +107,12 @@ enum SeedValueParsers {
             }
             return nil
         }
+        return nil
+    }
+
+    /// Digits, a point, digits, an exponent, from `start` to the end.
+    private static func finiteDecimal(_ scalars: [Unicode.Scalar], from start: Int, negative: Bool) -> DecimalValue? {
+        var index = start
         func digitRun() -> String? {
             var run = ""
             while index < scalars.count, ("0"..."9").contains(scalars[index]) {
@@ -142,11 +158,8 @@ enum SeedValueParsers {
     /// also take one digit (`2024-1-5`) and `%d` a space and a digit; the date must exist.
     /// - Returns: `YYYY-MM-DD`.
     static func date(_ raw: String) -> String? {
-        let text = pythonStrip(raw)
-        guard let match = firstMatch(dateRegex, text),
-              let year = group(match, 1, text), let month = group(match, 2, text),
-              let day = group(match, 3, text) else { return nil }
-        guard isValidDate(year, month, day) else { return nil }
+        var scanner = StrptimeScanner(pythonStrip(raw))
+        guard let (year, month, day) = scanner.date(), scanner.atEnd, isValidDate(year, month, day) else { return nil }
         return formatDate(year, month, day)
     }
 
@@ -154,12 +167,78 @@ enum SeedValueParsers {
     /// run of white space, as in Python's `strptime`).
     /// - Returns: `YYYY-MM-DD HH:MM:SS`.
     static func dateTime(_ raw: String) -> String? {
-        let text = pythonStrip(raw)
-        guard let match = firstMatch(dateTimeRegex, text),
-              let year = group(match, 1, text), let month = group(match, 2, text), let day = group(match, 3, text),
-              let hour = group(match, 4, text), let minute = group(match, 5, text), let second = group(match, 6, text),
+        var scanner = StrptimeScanner(pythonStrip(raw))
+        guard let (year, month, day) = scanner.date(), scanner.whitespace(),
+              let hour = scanner.twoOrOne(twoDigitOK: { $0 <= 23 }), scanner.literal(":"),
+              let minute = scanner.twoOrOne(twoDigitOK: { $0 <= 59 }), scanner.literal(":"),
+              let second = scanner.twoOrOne(twoDigitOK: { $0 <= 61 }), scanner.atEnd,
               isValidDate(year, month, day), second <= 59 else { return nil }
         return formatTimestamp(Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: second, microsecond: 0))
+    }
+
+    /// Python `_strptime`'s patterns for `%Y-%m-%d`, `\s+` and `%H:%M:%S`, matched by hand.
+    ///
+    /// Each field's pattern is an alternation of two-digit forms, then one digit (`%d` also
+    /// ` [1-9]`). What follows a field is never a digit (`-`, `:`, white space or the end), so
+    /// trying the two-digit form first and falling back to one digit is what the regular
+    /// expression's backtracking finds.
+    struct StrptimeScanner {
+        let scalars: [Unicode.Scalar]
+        var index = 0
+
+        init(_ text: String) { scalars = Array(text.unicodeScalars) }
+
+        var atEnd: Bool { index == scalars.count }
+
+        private func digit(at offset: Int) -> Int? {
+            guard offset < scalars.count, ("0"..."9").contains(scalars[offset]) else { return nil }
+            return Int(scalars[offset].value - 48)
+        }
+
+        mutating func literal(_ scalar: Unicode.Scalar) -> Bool {
+            guard index < scalars.count, scalars[index] == scalar else { return false }
+            index += 1
+            return true
+        }
+
+        mutating func whitespace() -> Bool {
+            let start = index
+            while index < scalars.count, scalars[index].properties.isWhitespace { index += 1 }
+            return index > start
+        }
+
+        /// Two digits when `twoDigitOK` accepts their value (and a leading `0` needs a non-zero
+        /// second digit unless allowed by the caller), else one digit 0…9.
+        mutating func twoOrOne(twoDigitOK: (Int) -> Bool, oneDigitMin: Int = 0) -> Int? {
+            if let tens = digit(at: index), let units = digit(at: index + 1), twoDigitOK(tens * 10 + units) {
+                index += 2
+                return tens * 10 + units
+            }
+            guard let one = digit(at: index), one >= oneDigitMin else { return nil }
+            index += 1
+            return one
+        }
+
+        /// `%Y-%m-%d`: `\d\d\d\d`, `1[0-2]|0[1-9]|[1-9]`, `3[01]|[12]\d|0[1-9]|[1-9]| [1-9]`.
+        mutating func date() -> (Int, Int, Int)? {
+            var year = 0
+            for _ in 0..<4 {
+                guard let d = digit(at: index) else { return nil }
+                year = year * 10 + d
+                index += 1
+            }
+            guard literal("-"),
+                  let month = twoOrOne(twoDigitOK: { (1...12).contains($0) }, oneDigitMin: 1),
+                  literal("-") else { return nil }
+            if index < scalars.count, scalars[index] == " " {
+                // ` [1-9]`
+                guard let d = digit(at: index + 1), d >= 1 else { return nil }
+                index += 2
+                return (year, month, d)
+            }
+            guard let day = twoOrOne(twoDigitOK: { (1...31).contains($0) }, oneDigitMin: 1) else { return nil }
+            return (year, month, day)
+        }
     }
 
     /// dbt's `ISODateTime.cast`: `isodate.parse_datetime`, which splits on the one `T` and reads
@@ -246,12 +325,6 @@ enum SeedValueParsers {
     private static let isoTimeRegex = regex(
         #"^([0-9]{2})(?::?([0-9]{2})(?::?([0-9]{2})([,.][0-9]+)?)?)?(Z|([+-])([0-9]{2})(?::?([0-9]{2}))?)?$"#)
 
-    // MARK: - strptime patterns (Python's `_strptime` regexes for %Y %m %d %H %M %S)
-
-    private static let dateRegex = regex(#"^(\d\d\d\d)-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12]\d|0[1-9]|[1-9]| [1-9])$"#)
-    private static let dateTimeRegex = regex(
-        #"^(\d\d\d\d)-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12]\d|0[1-9]|[1-9]| [1-9])\s+(2[0-3]|[0-1]\d|\d):([0-5]\d|\d):(6[0-1]|[0-5]\d|\d)$"#)
-
     // MARK: - Helpers
 
     struct Timestamp {
@@ -292,13 +365,18 @@ enum SeedValueParsers {
     }
 
     static func formatDate(_ year: Int, _ month: Int, _ day: Int) -> String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2)
     }
 
     static func formatTimestamp(_ t: Timestamp) -> String {
-        var text = formatDate(t.year, t.month, t.day) + String(format: " %02d:%02d:%02d", t.hour, t.minute, t.second)
-        if t.microsecond != 0 { text += String(format: ".%06d", t.microsecond) }
+        var text = formatDate(t.year, t.month, t.day) + " " + padded(t.hour, 2) + ":" + padded(t.minute, 2) + ":" + padded(t.second, 2)
+        if t.microsecond != 0 { text += "." + padded(t.microsecond, 6) }
         return text
+    }
+
+    private static func padded(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
     static func isLeap(_ year: Int) -> Bool {
