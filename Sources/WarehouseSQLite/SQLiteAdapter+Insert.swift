@@ -68,6 +68,7 @@ extension SQLiteAdapter {
             return sqlite3_bind_int64(handle, index, bool ? 1 : 0)
         case .text(var string):
             return string.withUTF8 { buffer -> Int32 in
+                guard buffer.count <= Int(Int32.max) else { return SQLITE_TOOBIG }
                 guard let base = buffer.baseAddress, buffer.count > 0 else {
                     // A nil pointer would bind NULL: bind the empty string itself.
                     return emptyBytes.withUnsafeBufferPointer { sqlite3_bind_text(handle, index, $0.baseAddress, 0, transient) }
@@ -78,6 +79,7 @@ extension SQLiteAdapter {
             }
         case .blob(let bytes):
             return bytes.withUnsafeBytes { buffer -> Int32 in
+                guard buffer.count <= Int(Int32.max) else { return SQLITE_TOOBIG }
                 guard let base = buffer.baseAddress, buffer.count > 0 else {
                     return sqlite3_bind_zeroblob(handle, index, 0)
                 }

@@ -73,3 +73,16 @@ import Testing
         #expect(SeedValueParsers.isoDateTime("2024-01-31T25:00") == nil)
     }
 }
+
+@Suite struct SeedValueParserLimitTests {
+    @Test func hugeNumbersAreQuickAndNeverTrap() throws {
+        let long = "1" + String(repeating: "0", count: 200_000)
+        let value = try #require(SeedValueParsers.number(long))
+        #expect(value.decimalPlaces == 0)
+        #expect(value.int64 == nil)
+        #expect(SeedValueParsers.number("1500e-2")?.int64 == 15)
+        #expect(SeedValueParsers.number("0.000")?.int64 == 0)
+        #expect(SeedValueParsers.number("1e999999999999")?.double == .infinity)
+        #expect(SeedValueParsers.number("-100")?.int64 == -100)
+    }
+}

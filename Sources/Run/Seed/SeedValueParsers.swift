@@ -21,27 +21,29 @@ enum SeedValueParsers {
         /// which normalizes first: `2.50` → 1, `2.0` → 0, `1E+3` → 0).
         var decimalPlaces: Int {
             if isNaN || isInfinite || digits == "0" { return 0 }
-            var exponent = self.exponent
-            var trimmed = Substring(digits)
-            while trimmed.count > 1, trimmed.last == "0" {
-                trimmed = trimmed.dropLast()
-                exponent += 1
+            return max(0, -(exponent + trailingZeros))
+        }
+
+        /// Zeros at the end of the coefficient (none for zero itself).
+        private var trailingZeros: Int {
+            var count = 0
+            for byte in digits.utf8.reversed() {
+                guard byte == UInt8(ascii: "0") else { break }
+                count += 1
             }
-            return max(0, -exponent)
+            return count == digits.utf8.count ? 0 : count
         }
 
         /// The value as an integer when it is one and fits in 64 bits.
         var int64: Int64? {
             if isNaN || isInfinite { return nil }
             if digits == "0" { return 0 }
-            var exponent = self.exponent
-            var trimmed = Substring(digits)
-            while trimmed.count > 1, trimmed.last == "0", exponent < 0 {
-                trimmed = trimmed.dropLast()
-                exponent += 1
-            }
-            guard exponent >= 0, exponent <= 19 else { return nil }
-            let text = (negative ? "-" : "") + trimmed + String(repeating: "0", count: exponent)
+            // Drop the zeros a negative exponent cancels: 1500e-2 is 15.
+            let dropped = exponent < 0 ? min(trailingZeros, -exponent) : 0
+            let exponent = self.exponent + dropped
+            let significant = digits.utf8.count - dropped
+            guard exponent >= 0, significant + exponent <= 19 else { return nil }
+            let text = (negative ? "-" : "") + digits.prefix(significant) + String(repeating: "0", count: exponent)
             return Int64(text)
         }
 
