@@ -85,12 +85,14 @@ public final class SQLiteAdapter: Adapter, @unchecked Sendable {
                 guard let schema, !schema.isEmpty else { return true }
                 return try Bool.fetchOne(db, sql: "SELECT 1 FROM \(Self.schemasTable) WHERE name = ?", arguments: [schema]) ?? false
             }
-            if !recorded { try pool.write { db in
-                try db.execute(sql: "CREATE TABLE IF NOT EXISTS \(Self.schemasTable) (name TEXT PRIMARY KEY NOT NULL)")
-                if let schema, !schema.isEmpty {
-                    try db.execute(sql: "INSERT OR IGNORE INTO \(Self.schemasTable) (name) VALUES (?)", arguments: [schema])
+            if !recorded {
+                try pool.write { db in
+                    try db.execute(sql: "CREATE TABLE IF NOT EXISTS \(Self.schemasTable) (name TEXT PRIMARY KEY NOT NULL)")
+                    if let schema, !schema.isEmpty {
+                        try db.execute(sql: "INSERT OR IGNORE INTO \(Self.schemasTable) (name) VALUES (?)", arguments: [schema])
+                    }
                 }
-            } }
+            }
         } catch let error as DatabaseError {
             throw Self.warehouseError(error, kind: .connection)
         } catch {

@@ -238,3 +238,22 @@ import Warehouse
         #expect(try a.scalar("select split_part(null, ',', 1)") == .null)
     }
 }
+
+/// Transaction control in user SQL (hooks, `run_query`) must end in an error or work — never
+/// trap GRDB, which requires every access to end with no transaction open.
+@Suite struct SQLiteHostileSQLTests {
+    @Test(arguments: ["commit", "rollback", "begin", "end", "savepoint s", "release s", "rollback to s",
+                      "begin; select 1", "select 1; commit", "pragma query_only = 1"])
+    func transactionControlNeverTraps(sql: String) throws {
+        let a = try Scratch().adapter
+        try a.execute(#"create table "dev.t" (id INT64); insert into "dev.t" values (1)"#)
+        _ = try? a.query(sql, limit: nil)
+        _ = try? a.execute(sql)
+        _ = try? a.transaction { _ = try a.query(sql, limit: nil) }
+        _ = try? a.transaction { try a.execute(sql) }
+        // Still a working warehouse afterwards, reading and writing.
+        try a.execute("pragma query_only = 0")
+        try a.execute(#"insert into "dev.t" values (2)"#)
+        #expect(try a.scalar(#"select count(*) from "dev.t""#) == .integer(2))
+    }
+}
