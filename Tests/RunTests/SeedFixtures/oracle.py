@@ -17,8 +17,6 @@ import decimal
 import json
 import os
 
-import agate
-import dbt_common
 from dbt.adapters.bigquery import BigQueryAdapter
 from dbt_common.clients import agate_helper
 
@@ -57,8 +55,8 @@ def cell(value, bq_type):
 
 
 def main():
-    out = {"versions": {"agate": agate.__version__ if hasattr(agate, "__version__") else "1.9.1",
-                        "dbt_common": dbt_common.__version__ if hasattr(dbt_common, "__version__") else "?"},
+    from importlib.metadata import version
+    out = {"versions": {name: version(name) for name in ("agate", "dbt-common", "dbt-bigquery")},
            "cases": {}}
     for case, (delimiter, text_columns) in CASES.items():
         path = os.path.join(HERE, case.split("#")[0])
