@@ -164,7 +164,7 @@ extension SQLiteAdapter {
         } else {
             switch error.resultCode {
             case .SQLITE_BUSY, .SQLITE_LOCKED: resolved = .timeout
-            case .SQLITE_CANTOPEN, .SQLITE_NOTADB, .SQLITE_PERM, .SQLITE_MISUSE: resolved = .connection
+            case .SQLITE_CANTOPEN, .SQLITE_NOTADB, .SQLITE_PERM, .SQLITE_CORRUPT: resolved = .connection
             default: resolved = .query
             }
         }

@@ -87,6 +87,44 @@ extension SQLiteAdapter {
             statements: statements)
     }
 
+    /// Replaces the table `target` with a table of the given columns and rows (a seed, a load),
+    /// atomically: built under the temporary name and swapped in, in one transaction, exactly as
+    /// ``replaceTable(_:withSelect:)`` does.
+    /// - Returns: the response (`INSERT` with the row count) and the statements run; the
+    ///   `INSERT` is recorded once, with its placeholders, never with values.
+    /// - Throws: ``WarehouseError`` (nothing changed).
+    public func replaceTable(_ target: Relation, columns: [Warehouse.Column], rows: [[Cell]]) throws -> SwapOutcome {
+        let temporary = temporaryRelation(for: target)
+        let targetName = physicalName(target)
+        var statements: [String] = []
+        let inserted = try transaction { () throws -> Int in
+            let dropStale = "DROP TABLE IF EXISTS \(render(temporary))"
+            statements.append(dropStale)
+            try execute(dropStale)
+            try createTable(temporary, columns: columns)
+            statements.append(try withWriter { db in
+                try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = ?", arguments: [physicalName(temporary)]) ?? ""
+            })
+            let names = columns.map(\.name)
+            let placeholders = Array(repeating: "?", count: names.count).joined(separator: ", ")
+            statements.append("INSERT INTO \(render(temporary)) (\(names.map(quote).joined(separator: ", "))) VALUES (\(placeholders))")
+            let count = try insert(into: temporary, columns: names, rows: rows)
+            try withWriter { db in
+                if let old = try Self.lookup(targetName, in: db) {
+                    let drop = "DROP \(old.kind == .view ? "VIEW" : "TABLE") \(quote(old.name))"
+                    statements.append(drop)
+                    try db.execute(sql: drop)
+                }
+                let rename = "ALTER TABLE \(render(temporary)) RENAME TO \(render(target))"
+                statements.append(rename)
+                try db.execute(sql: rename)
+            }
+            return count
+        }
+        return SwapOutcome(response: AdapterResponse(message: "INSERT \(inserted)", code: "INSERT", rowsAffected: inserted),
+                           statements: statements)
+    }
+
     /// Replaces the view `target` (or a table of that name) with a view over `sql`, atomically.
     ///
     /// SQLite accepts a view naming a missing table or column; BigQuery does not. So the new

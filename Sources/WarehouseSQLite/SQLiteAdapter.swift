@@ -78,10 +78,19 @@ public final class SQLiteAdapter: Adapter, @unchecked Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            try pool.write { db in
-                try db.execute(sql: "CREATE TABLE IF NOT EXISTS \(Self.schemasTable) (name TEXT PRIMARY KEY NOT NULL)")
-                if let schema, !schema.isEmpty {
-                    try db.execute(sql: "INSERT OR IGNORE INTO \(Self.schemasTable) (name) VALUES (?)", arguments: [schema])
+            // Write only when something is missing: a reader (the dashboard) opening the file
+            // while a build holds the write lock must not wait for it.
+            let recorded = try pool.read { db -> Bool in
+                guard try db.tableExists("_opsflow_schemas") else { return false }
+                guard let schema, !schema.isEmpty else { return true }
+                return try Bool.fetchOne(db, sql: "SELECT 1 FROM \(Self.schemasTable) WHERE name = ?", arguments: [schema]) ?? false
+            }
+            if !recorded {
+                try pool.write { db in
+                    try db.execute(sql: "CREATE TABLE IF NOT EXISTS \(Self.schemasTable) (name TEXT PRIMARY KEY NOT NULL)")
+                    if let schema, !schema.isEmpty {
+                        try db.execute(sql: "INSERT OR IGNORE INTO \(Self.schemasTable) (name) VALUES (?)", arguments: [schema])
+                    }
                 }
             }
         } catch let error as DatabaseError {
@@ -127,6 +136,9 @@ public final class SQLiteAdapter: Adapter, @unchecked Sendable {
             let answer: QueryResult?
             do {
                 answer = try pool.read { db in try Self.runQuery(sql, limit: limit, in: db, readOnly: true) }
+            } catch let error as DatabaseError where error.message?.hasPrefix("no such table") == true {
+                // A TEMP table lives on the connection that made it — the writer: look there.
+                answer = nil
             } catch let error as DatabaseError {
                 throw Self.warehouseError(error)
             }

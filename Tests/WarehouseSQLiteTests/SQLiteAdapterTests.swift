@@ -134,3 +134,126 @@ import Warehouse
         #expect(try a.scalar("select floor(2.7)") == .real(2))
     }
 }
+
+@Suite struct SQLiteAdapterEdgeTests {
+    @Test func emptySQLAndPlaceholdersAreErrorsOrNothingNeverTraps() throws {
+        let a = try Scratch().adapter
+        #expect(try a.execute("").rowsAffected == 0)
+        #expect(try a.execute("-- only a comment").rowsAffected == 0)
+        #expect(try a.query("", limit: nil).rows.isEmpty)
+        // A placeholder with no value to bind.
+        #expect(throws: WarehouseError.self) { try a.query("select ?", limit: nil) }
+        #expect(throws: WarehouseError.self) { try a.execute("select :name") }
+        #expect(throws: WarehouseError.self) { try a.query("select 1; select", limit: nil) }
+    }
+
+    @Test func temporaryTablesAreReadFromTheWriter() throws {
+        let a = try Scratch().adapter
+        try a.execute("create temp table scratch_rows as select 1 as id union all select 2")
+        #expect(try a.scalar("select count(*) from scratch_rows") == .integer(2))
+        #expect(throws: WarehouseError.self) { try a.query("select * from really_missing", limit: nil) }
+    }
+
+    @Test func reopeningAnExistingFileKeepsSchemas() throws {
+        let scratch = try Scratch(schema: "dev")
+        try scratch.adapter.createSchema("later")
+        let again = try scratch.reopen()
+        defer { again.close() }
+        #expect(try again.listSchemas() == ["dev", "later"])
+    }
+
+    /// Run's worker threads build models at once: writes queue for the one writer, no deadlock.
+    @Test func manyThreadsBuildingAtOnce() throws {
+        let a = try Scratch().adapter
+        let failures = LockedBox<[String]>([])
+        let group = DispatchGroup()
+        for worker in 0..<6 {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                do {
+                    for round in 0..<5 {
+                        let relation = Relation(schema: "w", identifier: "m\(worker)")
+                        _ = try a.replaceTable(relation, withSelect: "select \(round) as round")
+                        try a.transaction {
+                            _ = try a.query("select * from \(a.render(relation))", limit: nil)
+                            try a.execute("insert into \(a.render(relation)) values (\(round))")
+                        }
+                        _ = try a.query("select count(*) from \(a.render(relation))", limit: nil)
+                    }
+                } catch {
+                    failures.set(failures.get() + ["\(worker): \(error)"])
+                }
+            }.start()
+        }
+        #expect(group.wait(timeout: .now() + 60) == .success)
+        #expect(failures.get().isEmpty)
+        #expect(try a.listRelations(schema: "w").count == 6)
+        #expect(try a.scalar(#"select count(*) from "w.m3""#) == .integer(2))
+    }
+}
+
+/// The functions SQLite 3.40 lacks. MD5 digests are Python `hashlib.md5(…).hexdigest()` (and RFC
+/// 1321's test suite); number-to-text forms are the `sqlite3` shell's `cast(x as text)`;
+/// `split_part` follows dbt-bigquery's macro (`split(…)[safe_offset(…)]`).
+@Suite struct SQLiteFunctionTests {
+    @Test(arguments: [
+        ("", "d41d8cd98f00b204e9800998ecf8427e"),
+        ("abc", "900150983cd24fb0d6963f7d28e17f72"),
+        ("message digest", "f96b697d7cb7938d525a2f31aaf161d0"),
+        ("The quick brown fox jumps over the lazy dog", "9e107d9d372bb6826bd81d3542a419d6"),
+        ("12345678901234567890123456789012345678901234567890123456789012345678901234567890", "57edf4a22be3c955ac49da2e2107b67a"),
+        ("Client_A|2024-01-31", "0c62e45e4b192516c173acc9192f06f8"),
+        ("é", "66ddcd97cfdeabb2f6fb8a999b4bc76f"),
+    ])
+    func md5MatchesHashlib(text: String, digest: String) throws {
+        let a = try Scratch().adapter
+        let literal = "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+        let result = try a.query("select md5(\(literal))", limit: nil)
+        #expect(result.rows == [[.text(digest)]])
+    }
+
+    @Test func md5OfNumbersHashesTheirText() throws {
+        let a = try Scratch().adapter
+        #expect(try a.scalar("select md5(1.5) = md5('1.5')") == .integer(1))
+        #expect(try a.scalar("select md5(42) = md5('42')") == .integer(1))
+        #expect(try a.scalar("select md5(null)") == .null)
+    }
+
+    @Test func concatIsBigQuerysConcat() throws {
+        let a = try Scratch().adapter
+        #expect(try a.scalar("select concat('a', 'b', 'c')") == .text("abc"))
+        #expect(try a.scalar("select concat('a', null)") == .null)
+        #expect(try a.scalar("select concat('x', 2.0, 1e20, 7, -1e-7)") == .text("x2.01.0e+207-1.0e-07"))
+    }
+
+    @Test func splitPartAsDbtBigQuery() throws {
+        let a = try Scratch().adapter
+        #expect(try a.scalar("select split_part('a,b,c', ',', 2)") == .text("b"))
+        #expect(try a.scalar("select split_part('a,b,c', ',', -1)") == .text("c"))
+        #expect(try a.scalar("select split_part('a,b,c', ',', 4)") == .null)
+        #expect(try a.scalar("select split_part('a,b,c', ',', 0)") == .null)
+        #expect(try a.scalar("select split_part('a--b', '--', 2)") == .text("b"))
+        #expect(try a.scalar("select split_part('abc', '', 3)") == .text("c"))
+        #expect(try a.scalar("select split_part(null, ',', 1)") == .null)
+    }
+}
+
+/// Transaction control in user SQL (hooks, `run_query`) must end in an error or work — never
+/// trap GRDB, which requires every access to end with no transaction open.
+@Suite struct SQLiteHostileSQLTests {
+    @Test(arguments: ["commit", "rollback", "begin", "end", "savepoint s", "release s", "rollback to s",
+                      "begin; select 1", "select 1; commit", "pragma query_only = 1"])
+    func transactionControlNeverTraps(sql: String) throws {
+        let a = try Scratch().adapter
+        try a.execute(#"create table "dev.t" (id INT64); insert into "dev.t" values (1)"#)
+        _ = try? a.query(sql, limit: nil)
+        _ = try? a.execute(sql)
+        _ = try? a.transaction { _ = try a.query(sql, limit: nil) }
+        _ = try? a.transaction { try a.execute(sql) }
+        // Still a working warehouse afterwards, reading and writing.
+        try a.execute("pragma query_only = 0")
+        try a.execute(#"insert into "dev.t" values (2)"#)
+        #expect(try a.scalar(#"select count(*) from "dev.t""#) == .integer(2))
+    }
+}

@@ -112,3 +112,30 @@ import Warehouse
         #expect(try dashboard.scalar(#"select id from "marts.orders""#) == .integer(2))
     }
 }
+
+@Suite struct SQLiteRowSwapTests {
+    let seed = Relation(schema: "seeds", identifier: "clients")
+
+    @Test func replaceTableWithRowsSwapsAtomically() throws {
+        let a = try Scratch().adapter
+        let columns = [Column(name: "code", dataType: "STRING"), Column(name: "n", dataType: "INT64")]
+        let first = try a.replaceTable(seed, columns: columns, rows: [[.text("007"), .integer(1)]])
+        #expect(first.response.rowsAffected == 1)
+        #expect(first.statements == [
+            #"DROP TABLE IF EXISTS "seeds.clients__opsflow_tmp""#,
+            #"CREATE TABLE "seeds.clients__opsflow_tmp" ("code" TEXT, "n" INT64)"#,
+            #"INSERT INTO "seeds.clients__opsflow_tmp" ("code", "n") VALUES (?, ?)"#,
+            #"ALTER TABLE "seeds.clients__opsflow_tmp" RENAME TO "seeds.clients""#,
+        ])
+        try a.execute(#"create view "dev.v" as select count(*) as c from "seeds.clients""#)
+        // A bad row (wrong width) changes nothing.
+        #expect(throws: WarehouseError.self) {
+            try a.replaceTable(seed, columns: columns, rows: [[.text("x"), .integer(1)], [.text("y")]])
+        }
+        #expect(try a.query(#"select * from "seeds.clients""#, limit: nil).rows == [[.text("007"), .integer(1)]])
+        let second = try a.replaceTable(seed, columns: columns, rows: [[.text("a"), .integer(1)], [.text("b"), .integer(2)]])
+        #expect(second.statements.contains(#"DROP TABLE "seeds.clients""#))
+        #expect(try a.scalar(#"select c from "dev.v""#) == .integer(2))
+        #expect(try a.listRelations(schema: "seeds").map(\.identifier) == ["clients"])
+    }
+}
