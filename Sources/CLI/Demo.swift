@@ -50,7 +50,7 @@ struct DemoCommand: ParsableCommand {
         }
         let generator = try DemoGenerator(options: DemoOptions(
             days: days, ordersPerDay: ordersPerDay, endDate: endDate.flatMap(Self.parseDate) ?? DemoDate.yesterdayUTC(), seed: seed))
-        print("Generating \(days) days × ~\(ordersPerDay) orders a day of demo data (seed \(seed)) …")
+        say("Generating \(days) days × ~\(ordersPerDay) orders a day of demo data (seed \(seed)) …")
         let orders = SourceTableLoad(
             sourceName: "raw_source", tableName: "im_global_collect_rate",
             columns: OrderRow.orderColumns.map { Column(name: $0.name, dataType: $0.type) }
@@ -82,17 +82,22 @@ struct DemoCommand: ParsableCommand {
         show.inline = forecastQuery
         show.limit = -1
         show.quiet = true
-        print("\nThe volume forecast for the next 7 days (orders by shift, all clients):")
+        say("\nThe volume forecast for the next 7 days (orders by shift, all clients):")
         let showCode = Invocation(options: show, adapters: AdapterRegistry.standard).run(.show)
         if buildCode != 0 { throw ExitCode(buildCode) }
         if showCode != 0 { throw ExitCode(showCode) }
+    }
+
+    /// Prints at once, in order with the log lines (which go straight to the file handle).
+    func say(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
     /// The forecast mart summarised per day and shift, for the console.
     let forecastQuery = """
         select
             forecast_date,
-            max(forecast_weekday) as weekday,
+            max(weekday_name) as weekday,
             cast(round(sum(case when shift = 'T1' then forecast_orders else 0 end)) as integer) as t1_orders,
             cast(round(sum(case when shift = 'T2' then forecast_orders else 0 end)) as integer) as t2_orders,
             cast(round(sum(case when shift = 'T3' then forecast_orders else 0 end)) as integer) as t3_orders,

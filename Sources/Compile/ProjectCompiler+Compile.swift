@@ -80,13 +80,21 @@ extension ProjectCompiler {
     func testKwargs(_ metadata: TestMetadata, node: Node, recorder: NodeRecorder) throws -> Value {
         var pairs: [(String, Value)] = []
         for (key, value) in metadata.kwargs {
-            pairs.append((key, try renderKwarg(value, node: node, recorder: recorder)))
+            // As dbt's `add_rendered_test_kwargs`: column names stay as written; a bare
+            // `ref(...)`/`source(...)`/`var(...)` call is wrapped in braces and rendered.
+            if key == "column_name" {
+                pairs.append((key, Value(value)))
+            } else {
+                pairs.append((key, try renderKwarg(value, node: node, recorder: recorder)))
+            }
         }
         return .makeDict(pairs)
     }
 
     private func renderKwarg(_ value: ConfigValue, node: Node, recorder: NodeRecorder) throws -> Value {
         switch value {
+        case .string(let bare) where bare.range(of: #"^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$"#, options: .regularExpression) != nil:
+            return try renderKwarg(.string("{{ \(bare) }}"), node: node, recorder: recorder)
         case .string(let text) where text.contains("{{") || text.contains("{%"):
             do {
                 return .string(try compileEnvironment.render(text, name: node.originalFilePath, context: context(for: node, recorder: recorder)))

@@ -61,7 +61,11 @@ public final class ProjectCompiler: @unchecked Sendable {
     // MARK: - Macros
 
     private func loadMacros() throws {
-        for (path, source) in globalProjectMacroSources + [("macros/opsflow/statement.sql", statementMacrosSource)] {
+        let builtIns = globalProjectMacroSources + [
+            ("macros/opsflow/statement.sql", statementMacrosSource),
+            ("macros/opsflow/sqlite_overrides.sql", sqliteOverrideMacrosSource),
+        ]
+        for (path, source) in builtIns {
             globalMacros.merge(try macros(in: source, name: "dbt/" + path), uniquingKeysWith: { _, new in new })
         }
         for file in loaded.macroFiles {
@@ -124,6 +128,9 @@ public final class ProjectCompiler: @unchecked Sendable {
         })
         globals["should_full_refresh"] = .function(NativeFunction("should_full_refresh") { [unowned self] _, state in
             .bool(self.shouldFullRefresh(state.recorder?.node))
+        })
+        globals["should_store_failures"] = .function(NativeFunction("should_store_failures") { _, state in
+            .bool(state.recorder?.node?.config.storeFailures ?? false)
         })
         globals["graph"] = .makeDict([("nodes", .makeDict([])), ("sources", .makeDict([]))])
         for environment in [parseEnvironment, compileEnvironment] {

@@ -35,10 +35,11 @@ extension SQLiteAdapter {
     /// When anything fails — bad SQL, a killed process — the previous table stays as it was and
     /// no temporary table is left.
     /// - Parameter sql: one `SELECT` (or `WITH … SELECT`, `VALUES`); trailing `;` allowed.
-    /// - Returns: `CREATE TABLE` with the number of rows written.
+    /// - Returns: `CREATE TABLE` with the number of rows written, and the statements run.
     /// - Throws: ``WarehouseError`` with SQLite's message and the failing statement.
-    public func replaceTable(_ target: Relation, withSelect sql: String) throws -> AdapterResponse {
-        try replaceTableReporting(target, withSelect: sql).response
+    public func replaceTable(_ target: Relation, withSelect sql: String) throws -> Materialized {
+        let outcome = try replaceTableReporting(target, withSelect: sql)
+        return Materialized(response: outcome.response, executedSQL: outcome.statements)
     }
 
     /// ``replaceTable(_:withSelect:)``, also returning the statements it ran.
@@ -131,8 +132,9 @@ extension SQLiteAdapter {
     /// view is compiled once before the commit, and a bad query rolls back to the old relation.
     /// - Returns: `CREATE VIEW`.
     /// - Throws: ``WarehouseError`` with SQLite's message.
-    public func replaceView(_ target: Relation, withSelect sql: String) throws -> AdapterResponse {
-        try replaceViewReporting(target, withSelect: sql).response
+    public func replaceView(_ target: Relation, withSelect sql: String) throws -> Materialized {
+        let outcome = try replaceViewReporting(target, withSelect: sql)
+        return Materialized(response: outcome.response, executedSQL: outcome.statements)
     }
 
     /// ``replaceView(_:withSelect:)``, also returning the statements it ran.
