@@ -1,13 +1,14 @@
 import Foundation
 
-/// Inlines ephemeral models into a query as CTEs, the way dbt does (`_inject_ctes_into_sql` in
-/// dbt-core's `compilation.py`), so `target/compiled` matches `dbt compile` byte for byte.
+/// Inlines ephemeral models into a query as CTEs exactly as dbt's `inject_ctes_into_sql`
+/// (dbt-core `compilation.py`) does with sqlparse, so `target/compiled` matches `dbt compile`.
 ///
-/// Each CTE is written ` __dbt__cte__<name> as (\n<sql>\n)`, joined with `, `. If the query has a
-/// top-level `WITH` (after `RECURSIVE` when present), the CTEs go right after it followed by a
-/// comma; otherwise `with` and the CTEs go before the query's first token.
+/// Each CTE is written ` __dbt__cte__<name> as (\n<sql>\n)` and they are joined with `, `.
+/// When the query has a top-level `WITH` (or `WITH RECURSIVE`), the CTEs are inserted before the
+/// first token after it (after its whitespace) followed by `, `; otherwise `with` is inserted
+/// before the first token (comments count as tokens) and the CTEs plus a space follow it.
 ///
-/// Example: `select * from __dbt__cte__a` with one CTE `a` → `with __dbt__cte__a as (\nselect 1\n)select * from __dbt__cte__a`.
+/// Example: `select * from __dbt__cte__a` with one CTE → `with __dbt__cte__a as (\nselect 1\n) select * from __dbt__cte__a`.
 ///
 /// - Parameters:
 ///   - sql: the compiled query.
@@ -18,12 +19,12 @@ package func injectCTEs(into sql: String, _ ctes: [(name: String, sql: String)])
     let cteText = ctes.map { " \($0.name) as (\n\($0.sql)\n)" }.joined(separator: ", ")
     let scanner = TopLevelScanner(sql)
     if let withEnd = scanner.endOfLeadingWith() {
-        let head = sql[..<withEnd]
-        let tail = sql[withEnd...]
-        return head + cteText + "," + tail
+        var insertAt = withEnd
+        while insertAt < sql.endIndex && sql[insertAt].isWhitespace { insertAt = sql.index(after: insertAt) }
+        return sql[..<insertAt] + cteText + ", " + sql[insertAt...]
     }
     let first = scanner.firstTokenStart() ?? sql.endIndex
-    return sql[..<first] + "with" + cteText + sql[first...]
+    return sql[..<first] + "with" + cteText + " " + sql[first...]
 }
 
 /// Finds top-level keywords, skipping comments, strings and parenthesised text.
@@ -47,18 +48,13 @@ private struct TopLevelScanner {
         return result
     }
 
-    /// The start of the first token that is not whitespace or a comment.
+    /// The start of the first token that is not whitespace (a comment is a token, as in sqlparse).
     func firstTokenStart() -> String.Index? {
         var index = sql.startIndex
         while index < sql.endIndex {
             let char = sql[index]
             if char.isWhitespace {
                 index = sql.index(after: index)
-            } else if sql[index...].hasPrefix("--") {
-                index = sql[index...].firstIndex(of: "\n") ?? sql.endIndex
-            } else if sql[index...].hasPrefix("/*") {
-                guard let end = sql[sql.index(index, offsetBy: 2)...].range(of: "*/") else { return sql.endIndex }
-                index = end.upperBound
             } else {
                 return index
             }

@@ -11,9 +11,10 @@ extension ProjectCompiler {
             "execute": .bool(recorder.phase == .compile),
         ]
         if let node {
-            if let relation = relation(of: node) {
-                context["this"] = .object(RelationObject(relation, rendered: renderRelation(relation, ephemeral: false)))
-            }
+            // At parse the relation is not named yet; dbt still gives `this` (with the target's schema).
+            let relation = relation(of: node)
+                ?? Relation(database: settings.target.database, schema: settings.target.schema ?? "main", identifier: node.name)
+            context["this"] = .object(RelationObject(relation, rendered: renderRelation(relation, ephemeral: false)))
             context["model"] = modelValue(node)
         }
         for (key, value) in extra { context[key] = value }

@@ -46,7 +46,9 @@ public final class ProjectCompiler: @unchecked Sendable {
         self.adapter = adapter
         self.manifestStorage = Manifest(projectName: loaded.project.name)
         parseEnvironment.undefinedBehavior = .lenient
-        compileEnvironment.undefinedBehavior = .strict
+        // dbt renders with jinja2.Undefined: `{{ missing }}` prints nothing, `missing.attr` and
+        // `missing()` fail (dbt-common `clients/jinja.py` sets no other `undefined`).
+        compileEnvironment.undefinedBehavior = .lenient
         for environment in [parseEnvironment, compileEnvironment] {
             environment.registerMacroBlock(tag: "test") { name, _ in "test_" + name }
             environment.registerMacroBlock(tag: "materialization") { name, args in

@@ -147,7 +147,7 @@ extension Invocation {
     /// `target/compiled/<package>/<original_file_path>` (generic tests: `…/<property file>/<test>.sql`).
     func compiledPath(_ node: Node, folder: String) -> String {
         var path = "\(folder)/\(node.packageName)/\(node.originalFilePath)"
-        if node.isGenericTest { path += "/\(node.name).sql" }
+        if node.isGenericTest { path += "/" + node.path }
         return path
     }
 

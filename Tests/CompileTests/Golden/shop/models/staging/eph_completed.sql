@@ -1,0 +1,2 @@
+
+select * from "shop"."main_staging"."stg_orders" where status = 'completed'

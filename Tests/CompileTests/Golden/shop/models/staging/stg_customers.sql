@@ -1,0 +1,5 @@
+select
+    id as customer_id,
+    first_name || ' ' || last_name as full_name,
+    code
+from "shop"."main"."raw_customers"

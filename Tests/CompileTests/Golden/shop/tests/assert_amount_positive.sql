@@ -1,0 +1,1 @@
+select * from "shop"."main_staging"."stg_orders" where amount < 0
