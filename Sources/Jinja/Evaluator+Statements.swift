@@ -21,7 +21,7 @@ extension State {
                 let v = try eval(e)
                 switch v {
                 case .string(let s): out += s
-                case .undefined(let u): if strict { throw undefinedError(u) }
+                case .undefined(let u): if isStrict(u) { throw undefinedError(u) }
                 default: v.writeStr(into: &out)
                 }
             } catch var err as JinjaError { err.locate(sp, templateName); throw err }
@@ -118,7 +118,7 @@ extension State {
     @inline(__always) func write(_ v: Value, into out: inout String) throws {
         switch v {
         case .string(let s): out += s
-        case .undefined(let u): if strict { throw undefinedError(u) }
+        case .undefined(let u): if isStrict(u) { throw undefinedError(u) }
         default: v.writeStr(into: &out)
         }
     }

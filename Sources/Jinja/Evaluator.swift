@@ -100,6 +100,9 @@ public final class State {
 
     // MARK: - Undefined-aware conversions
 
+    /// Whether using `u` (printing, iterating, truth-testing) is an error here.
+    @inline(__always) func isStrict(_ u: Undefined) -> Bool { strict && !u.soft }
+
     func undefinedError(_ u: Undefined) -> JinjaError {
         JinjaError(.undefined, u.message)
     }
@@ -108,7 +111,7 @@ public final class State {
     @inline(__always) func str(_ v: Value) throws -> String {
         switch v {
         case .string(let s): return s
-        case .undefined(let u): if strict { throw undefinedError(u) }; return ""
+        case .undefined(let u): if isStrict(u) { throw undefinedError(u) }; return ""
         default: return v.pythonStr()
         }
     }
@@ -116,7 +119,7 @@ public final class State {
     /// `bool(v)`; strict undefined fails.
     @inline(__always) func truthy(_ v: Value) throws -> Bool {
         if case .undefined(let u) = v {
-            if strict { throw undefinedError(u) }
+            if isStrict(u) { throw undefinedError(u) }
             return false
         }
         return v.isTruthy
@@ -135,7 +138,7 @@ public final class State {
         case .tuple(let t): return t
         case .dict(let d): return d.keys
         case .string(let s): return s.unicodeScalars.map { .string(String($0)) }
-        case .undefined(let u): if strict { throw undefinedError(u) }; return []
+        case .undefined(let u): if isStrict(u) { throw undefinedError(u) }; return []
         case .object(let o):
             if let items = o.iterate() { return items }
             throw JinjaError(.type, "'\(o.typeName)' object is not iterable")

@@ -95,9 +95,7 @@ enum Methods {
             while i < scalars.count && isPySpace(scalars[i]) { i += 1 }
             if i >= scalars.count { break }
             if maxsplit >= 0 && out.count >= maxsplit {
-                var end = scalars.count
-                while end > i && isPySpace(scalars[end - 1]) { end -= 1 }
-                var u = String.UnicodeScalarView(); u.append(contentsOf: scalars[i..<end])
+                var u = String.UnicodeScalarView(); u.append(contentsOf: scalars[i...])
                 out.append(String(u))
                 return out
             }

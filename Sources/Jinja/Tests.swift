@@ -51,7 +51,7 @@ enum Tests {
             "iterable": { v, _, state in
                 switch v {
                 case .string, .list, .tuple, .dict: return true
-                case .undefined(let u): if state.strict { throw state.undefinedError(u) }; return true
+                case .undefined(let u): if state.isStrict(u) { throw state.undefinedError(u) }; return true
                 case .object(let o): return o.iterate() != nil
                 default: return false
                 }

@@ -73,10 +73,8 @@ extension State {
     func compare(_ op: CompareOp, _ l: Value, _ r: Value) throws -> Bool {
         switch op {
         case .eq, .ne:
-            if strict {
-                if case .undefined(let u) = l { throw undefinedError(u) }
-                if case .undefined(let u) = r { throw undefinedError(u) }
-            }
+            if case .undefined(let u) = l, isStrict(u) { throw undefinedError(u) }
+            if case .undefined(let u) = r, isStrict(u) { throw undefinedError(u) }
             return pyEquals(l, r) == (op == .eq)
         case .lt: return try pyLess(try defined(l), try defined(r))
         case .gt: return try pyLess(try defined(r), try defined(l))
@@ -93,7 +91,7 @@ extension State {
 
     /// Python's `item in container`.
     func contains(_ container: Value, _ item: Value) throws -> Bool {
-        if strict, case .undefined(let u) = item { throw undefinedError(u) }
+        if case .undefined(let u) = item, isStrict(u) { throw undefinedError(u) }
         switch container {
         case .string(let s):
             guard case .string(let sub) = item else {
@@ -106,7 +104,7 @@ extension State {
             guard item.isHashable else { throw JinjaError(.type, "unhashable type: '\(item.typeName)'") }
             return d.contains(item)
         case .undefined(let u):
-            if strict { throw undefinedError(u) }
+            if isStrict(u) { throw undefinedError(u) }
             return false
         case .object(let o):
             if let items = o.iterate() { return items.contains { pyEquals($0, item) } }

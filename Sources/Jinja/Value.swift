@@ -147,7 +147,12 @@ public struct Undefined: Sendable {
     public let name: String
     /// Jinja2's message, e.g. `'x' is undefined` or `'dict object' has no attribute 'y'`.
     public let message: String
-    public init(name: String, message: String) { self.name = name; self.message = message }
+    /// Jinja2 makes some undefined values plain `Undefined` even in strict environments
+    /// (an inline `if` without `else`): those never fail when printed or tested.
+    public let soft: Bool
+    public init(name: String, message: String, soft: Bool = false) {
+        self.name = name; self.message = message; self.soft = soft
+    }
 }
 
 /// The box behind `Value.list`.
