@@ -556,6 +556,66 @@ many("expr", [
 ], CTX)
 
 
+# --- more: loops, scoping, recursion, escapes ------------------------------------------------
+TREE = {"tree": [{"name": "a", "children": [{"name": "a1", "children": []}, {"name": "a2", "children": [{"name": "a21", "children": []}]}]},
+                 {"name": "b", "children": []}]}
+many("more", [
+    "{% for n in tree recursive %}{{ '  ' * (loop.depth - 1) }}{{ n.name }}{{ loop.depth0 }}\n{{ loop(n.children) }}{% endfor %}",
+    "<ul>{% for n in tree recursive %}<li>{{ n.name }}{% if n.children %}<ul>{{ loop(n.children) }}</ul>{% endif %}</li>{% endfor %}</ul>",
+    "{% for n in tree %}{{ loop(n.children) }}{% endfor %}",
+    "{% for a in [1, 2] %}{% for b in ['x', 'y'] %}{{ loop.cycle('<', '>') }}{{ a }}{{ b }}{% endfor %}{% endfor %}",
+    "{% for i in range(3) %}{% set sq = i * i %}{{ sq }}{% endfor %}{{ sq is defined }}",
+    "{% set total = 0 %}{% for i in range(3) %}{% set total = total + i %}{% endfor %}{{ total }}",
+    "{% for i in range(2) %}{% with j = i * 10 %}{{ j }}{% endwith %}{% endfor %}",
+    "{% with a = 1 %}{% with b = a + 1 %}{{ a }}{{ b }}{% endwith %}{{ b is defined }}{% endwith %}",
+    "{% macro m(x) %}{% for i in range(x) %}{{ caller(i) }}{% endfor %}{% endmacro %}{% call(i) m(3) %}[{% call(j) m(i) %}{{ j }}{% endcall %}]{% endcall %}",
+    "{% macro m() %}{{ kwargs.a }}{{ caller() }}{% endmacro %}{% call m(a='A') %}C{% endcall %}",
+    "{% macro m(a, b=2) %}{{ a }}{{ b }}{{ varargs }}{{ kwargs }}{% endmacro %}{{ m(1, 3, 4, c=5) }}",
+    "{% macro m(a) %}{{ a }}{% endmacro %}{{ m(a=1, a=2) }}",
+    "{{ 'line1\\nline2' }}|{{ '\\u00e9\\U0001F600' }}|{{ '\\101' }}|{{ 'a\\\\nb' }}",
+    "{{ ['\\n', '\\t', '\\\\', '\\x01', '\\x7f', 'é'] }}",
+    "{{ [1, 2, 3, 4, 5][::2] }}|{{ [1, 2, 3, 4, 5][-2::-2] }}|{{ 'abcdef'[1:-1:2] }}|{{ [1, 2, 3][5:1:-1] }}|{{ [][:] }}",
+    "{{ (1, 2, 3)[1:] }}|{{ (1, 2, 3)[::-1] }}|{{ 'abc'[-10:10] }}",
+    "{{ 1.0 * 3 }}|{{ 10 / 3 * 3 }}|{{ 2 ** 62 }}|{{ 2.0 ** 70 }}|{{ 7 // 2.0 }}|{{ -7 // 2.0 }}|{{ 7.0 % -2 }}",
+    "{{ 0.1 + 0.7 }}|{{ 1 / 3 + 1 / 3 }}|{{ 1e300 * 10 }}|{{ 1.23e-10 }}|{{ 9.999999999999999e22 }}",
+    "{{ 100000000000000000.0 }}|{{ 10000000000000000.0 }}|{{ 1000000000000000.0 }}|{{ 0.00001234 }}|{{ 0.0001234 }}",
+    "{% set d = {'z': 1, 'a': 2, 'm': 3} %}{{ d | dictsort | map('last') | list }}|{{ d | list }}|{{ d.values() | sum }}",
+    "{% set xs = [{'k': 2, 'v': 'b'}, {'k': 1, 'v': 'a'}, {'k': 2, 'v': 'a'}] %}{{ xs | sort(attribute='k') | map(attribute='v') | join }}|{{ xs | sort(attribute='k,v') | map(attribute='v') | join }}|{{ xs | groupby('k') | map(attribute='list') | map('length') | list }}",
+    "{{ [[1, 'b'], [0, 'a']] | sort | first }}|{{ [[1, 'b'], [0, 'a']] | map('last') | join }}|{{ ['b', 'a'] | sort(reverse=true) | join }}",
+    "{{ {'a': {'b': 1}} | attr('a') }}|{{ {'a': 1} | attr('items') is defined }}",
+    "{{ 'abc' is sameas 'abc' }}|{{ [] is sameas [] }}",
+    "{% set a = [1] %}{% set b = a %}{{ a is sameas b }}",
+    "{{ 'x' ~ 1.5 ~ none ~ [1] ~ {'a': 1} ~ (1,) }}",
+    "{{ [true, false, none] | map('string') | join(',') }}|{{ [1.5, 2] | join(',') }}",
+    "{{ '%5.2f|%-6d|%+d|%03d|%.3s' % (3.14159, 42, 5, 7, 'abcdef') }}",
+    "{{ '{:>8.3f}|{:<6}|{:+d}|{:08.2f}|{:^9}'.format(2.5, 'ab', 3, -1.5, 'mid') }}",
+    "{{ '{0}{1}{0}'.format('a', 'b') }}|{{ '{!r}'.format('x') }}|{{ '{}'.format(none) }}|{{ '{}'.format([1, 'a']) }}|{{ '{}'.format(1.0) }}",
+    "{{ 'x' if none else 'y' if 0 else 'z' }}",
+    "{{ (none or {}).get('k', 'dflt') }}",
+    "{% if [] %}a{% elif {} %}b{% elif '' %}c{% elif 0.0 %}d{% else %}e{% endif %}",
+    "{{ 'A' in 'ABC' and 'B' not in ['A'] }}|{{ none in [none] }}|{{ 1.0 in [1] }}|{{ (1, 2) in [(1, 2)] }}",
+    "{% for x in [3, 1, 2] | sort if x > 1 %}{{ x }}{{ loop.index }}{% endfor %}",
+    "{% for k, v in {'a': 1, 'b': 2} | dictsort(reverse=true) %}{{ k }}{{ v }}{% endfor %}",
+    "{% for a, (b, c) in [(1, (2, 3))] %}{{ a }}{{ b }}{{ c }}{% endfor %}",
+    "{% set a, (b, c) = 1, (2, 3) %}{{ a + b + c }}",
+    "{% filter upper %}{% for i in range(2) %}x{{ i }}{% endfor %}{% endfilter %}",
+    "{% filter center(9) %}mid{% endfilter %}|",
+    "{{ range(3) | map('string') | join }}{{ range(3) | reverse | list }}",
+    "{{ [1, 2, 3] | select('greaterthan', 1) | map('string') | join }}|{{ [1, 2, 3] | reject('equalto', 2) | list }}",
+    "{{ ['a', 'B', 'c'] | select('upper') | list }}|{{ ['a', 'B'] | select('lower') | list }}",
+    "{{ {'a': none, 'b': 1} | dictsort | selectattr('1') | list }}",
+    "{{ users | map(attribute='name') | map('upper') | sort | join(',') }}" if False else "{{ [{'n': {'m': 1}}, {'n': {'m': 2}}] | map(attribute='n.m') | list }}",
+    "{{ [[1, 2], [3, 4]] | map(attribute='1') | list }}|{{ [[1, 2], [3, 4]] | map('first') | list }}",
+    "{{ 'a-b_c d' | replace('-', ' ') | title }}|{{ 'dbt_utils' | capitalize }}",
+    "{{ '  multiple   spaces  ' | trim | wordcount }}",
+    "{{ 'x,y' is in 'x,y,z' }}|{{ [1] is iterable }}|{{ none is iterable }}",
+    "{% set x = 1 %}{% if x is defined %}{% set x = x + 1 %}{% endif %}{{ x }}",
+    "{% macro m() %}{% set x = 'inner' %}{{ x }}{% endmacro %}{% set x = 'outer' %}{{ m() }}{{ x }}",
+    "{% macro m() %}{{ g }}{% endmacro %}{% set g = 'global-ish' %}{{ m() }}",
+])
+
+
+
 def main():
     for pattern in ("g_*", "lenient_g_*"):
         for old in INPUTS.glob(pattern):

@@ -217,6 +217,8 @@ extension State {
         let savedName = templateName
         scope = Scope(parent: withContext ? saved : nil)
         scope.isTemplateRoot = true
+        // Jinja2 passes locals to included templates, but never the `loop` variable.
+        if withContext { scope.vars["loop"] = .undefined(named: "loop") }
         templateName = t.name
         defer { scope = saved; templateName = savedName }
         _ = try exec(t.body, into: &out)

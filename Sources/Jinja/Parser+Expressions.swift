@@ -308,6 +308,7 @@ extension Parser {
             } else if case .name(let key) = current, case .op(.assign) = look() {
                 guard args.doubleStar == nil else { throw fail("invalid syntax for function call expression", span) }
                 advance(); advance()
+                if args.kwargs.contains(where: { $0.0 == key }) { throw fail("keyword argument repeated: \(key)", span) }
                 args.kwargs.append((key, try parseExpression()))
             } else {
                 guard args.star == nil, args.doubleStar == nil, args.kwargs.isEmpty else {
