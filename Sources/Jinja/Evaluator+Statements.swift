@@ -11,7 +11,9 @@ extension State {
 
     func exec(_ stmt: Stmt, into out: inout String) throws -> Flow {
         fuel -= 1
-        if fuel < 0 { try burn(0) }
+        if fuel < 0 {
+            do { try burn(0) } catch var err as JinjaError { err.locate(span, templateName); throw err }
+        }
         switch stmt {
         case .data(let s):
             out += s

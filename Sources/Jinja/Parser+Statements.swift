@@ -1,6 +1,7 @@
 /// Statement tags (`{% ... %}`), after Jinja2's `Parser.parse_statement` family.
 extension Parser {
     mutating func parseStatement(until: Set<String>) throws -> Stmt? {
+        try enter(); defer { depth -= 1 }
         let span = currentSpan
         guard case .name(let tag) = current else { throw fail("tag name expected") }
         switch tag {

@@ -25,7 +25,7 @@ struct Parser {
     let blockTags: [String: BlockTagKind]
     /// Expression nesting depth, bounded so hostile input cannot exhaust the stack.
     var depth = 0
-    static let maxDepth = 120
+    static let maxDepth = 250
     var loopDepth = 0
 
     init(source: String, name: String, blockTags: [String: BlockTagKind] = [:]) throws {
