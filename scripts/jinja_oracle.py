@@ -52,6 +52,21 @@ def render_case(path: Path):
         return "err", (type(exc).__name__ + "\n").encode("utf-8")
 
 
+def parser_fixtures(write: bool) -> int:
+    """Inputs/_parser/<name>.tmpl -> <name>.ast: Jinja2's repr of its parse tree."""
+    bad = 0
+    env = make_env(False)
+    for tmpl in sorted((INPUTS / "_parser").glob("*.tmpl")):
+        data = (repr(env.parse(tmpl.read_text(encoding="utf-8"))) + "\n").encode("utf-8")
+        ast = tmpl.with_suffix(".ast")
+        if write:
+            ast.write_bytes(data)
+        elif not ast.exists() or ast.read_bytes() != data:
+            print(f"DIFF _parser/{tmpl.name}", file=sys.stderr)
+            bad += 1
+    return bad
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     g = ap.add_mutually_exclusive_group(required=True)
@@ -74,6 +89,7 @@ def main() -> int:
             if not target.exists() or target.read_bytes() != data or other.exists():
                 print(f"DIFF {case.name}: oracle says {kind}", file=sys.stderr)
                 bad += 1
+    bad += parser_fixtures(args.write)
     print(f"jinja oracle (Jinja2 {jinja2.__version__}): {len(cases)} cases, "
           f"{counts['expected']} outputs, {counts['err']} errors, {bad} differences")
     return 1 if bad else 0
