@@ -50,8 +50,12 @@ extension State {
             }
         case .binary(let op, let a, let b, _):
             let l = try defined(try eval(a))
-            let r = try defined(try eval(b))
-            return try binary(op, l, r)
+            let rv = try eval(b)
+            // `'%s' % undefined` formats through str(), which lenient undefined allows.
+            if op == .mod, case .string(let fmt) = l, case .undefined = rv {
+                return .string(try Methods.percentFormat(fmt, rv, self))
+            }
+            return try binary(op, l, try defined(rv))
         case .and(let a, let b, _):
             let l = try eval(a)
             return try truthy(l) ? try eval(b) : l

@@ -48,7 +48,11 @@ extension State {
             span = sp
             do {
                 var buf = ""
+                let saved = scope
+                scope = Scope(parent: saved)
+                defer { scope = saved }
                 _ = try exec(body, into: &buf)
+                scope = saved
                 var v = Value.string(buf)
                 if let f = filter { v = try applyFilterChain(f, to: v) }
                 try assign(target, v)
@@ -67,6 +71,9 @@ extension State {
             span = sp
             do {
                 var buf = ""
+                let saved = scope
+                scope = Scope(parent: saved)
+                defer { scope = saved }
                 _ = try exec(body, into: &buf)
                 try write(try applyFilterChain(filter, to: .string(buf)), into: &out)
             } catch var err as JinjaError { err.locate(sp, templateName); throw err }

@@ -195,6 +195,10 @@ public final class State {
         if decl.usesVarargs { frame.vars["varargs"] = .tuple(extra) }
         if decl.usesKwargs { frame.vars["kwargs"] = .makeDict(kwargs) }
         if let c = callerValue { frame.vars["caller"] = c }
+        else if decl.usesCaller {
+            // Jinja2 binds `caller` in every macro that uses it (a call block's own body included).
+            frame.vars["caller"] = .undefined(Undefined(name: "caller", message: "No caller defined"))
+        }
         let savedScope = scope
         let savedTemplate = templateName
         let savedSpan = span

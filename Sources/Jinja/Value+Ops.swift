@@ -148,6 +148,12 @@ extension State {
         case (.add, .string(let a), .string(let b)): return .string(a + b)
         case (.add, .list(let a), .list(let b)): return .makeList(a.items + b.items)
         case (.add, .tuple(let a), .tuple(let b)): return .tuple(a + b)
+        case (.mul, .tuple(let a), _), (.mul, _, .tuple(let a)):
+            guard let n = (l.isTupleValue ? r : l).asInt else { break }
+            if n > 0 && a.count * n > 10_000_000 { throw JinjaError(.value, "tuple repetition too large") }
+            var out: [Value] = []
+            if n > 0 { for _ in 0..<n { out += a } }
+            return .tuple(out)
         case (.mul, .string(let s), _), (.mul, _, .string(let s)):
             guard let n = (l.isStringKey ? r : l).asInt else { break }
             if n > 0 && s.utf8.count * n > 100_000_000 { throw JinjaError(.value, "string repetition too large") }
@@ -255,4 +261,5 @@ extension State {
 
 extension Value {
     var isListValue: Bool { if case .list = self { return true }; return false }
+    var isTupleValue: Bool { if case .tuple = self { return true }; return false }
 }
