@@ -716,6 +716,20 @@ many("lenient2", [
 ], {"d": {}}, lenient=True)
 
 
+many("compilecheck", [
+    "{% for x in [] %}{{ x | nosuch }}{% endfor %}ok",
+    "{% macro m() %}{{ 1 | nosuch }}{% endmacro %}ok",
+    "{% if false %}{% for x in [1] %}{{ x | nosuch }}{% endfor %}{% endif %}ok",
+    "{% if false %}{% if true %}{{ 1 is nosuchtest }}{% endif %}{% endif %}ok",
+    "{{ (1 | nosuch) if false else 'ok' }}",
+    "{% set x = 1 | nosuch if false %}ok",
+    "{% with a = 1 %}{% if false %}{{ a | nosuch }}{% endif %}{% endwith %}ok",
+    "{% if false %}{% filter nosuch %}x{% endfilter %}{% endif %}ok",
+    "{% if false %}{% set x | nosuch %}x{% endset %}{% endif %}ok",
+    "{% if 1 | nosuch %}x{% endif %}",
+    "{% if 'nosuch' is filter %}{{ 1 | nosuch }}{% else %}fallback{% endif %}",
+])
+
 def main():
     for pattern in ("g_*", "lenient_g_*"):
         for old in INPUTS.glob(pattern):

@@ -113,7 +113,9 @@ public final class Environment: @unchecked Sendable {
     /// - Throws: `JinjaError(.syntax)` with the location of the first error.
     public func parse(_ source: String, name: String) throws -> Template {
         var parser = try Parser(source: source, name: name, blockTags: blockTags)
-        return Template(name: name, body: try parser.parseTemplate())
+        let body = try parser.parseTemplate()
+        try Validator(filters: filters, tests: tests, templateName: name).check(body, soft: false)
+        return Template(name: name, body: body)
     }
 
     /// Parses `source` once per `name`; later calls with the same name return the cached template.
