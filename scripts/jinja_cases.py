@@ -730,6 +730,21 @@ many("compilecheck", [
     "{% if 'nosuch' is filter %}{{ 1 | nosuch }}{% else %}fallback{% endif %}",
 ])
 
+# --- whitespace control, systematically --------------------------------------------------------
+for left in ["", "-", "+"]:
+    for right in ["", "-"]:
+        case("wsvar", "a \t\n  {{" + left + " x " + right + "}}  \n\t b", {"x": "X"})
+        case("wscom", "a \n {#" + left + " note " + right + "#} \n b")
+for left in ["", "-", "+"]:
+    for right in ["", "-", "+"]:
+        case("wsblk", "a \n {%" + left + " if true " + right + "%} \n c \n {%" + left + " endif " + right + "%} \n b")
+        case("wsfor", "[\n{%" + left + " for i in xs " + right + "%}\n  {{ i }}\n{%" + left + " endfor " + right + "%}\n]", {"xs": [1, 2]})
+for left in ["", "-"]:
+    for right in ["", "-"]:
+        case("wsraw", "a \n {%" + left + " raw " + right + "%} \n {{ x }} \n {%" + left + " endraw " + right + "%} \n b")
+        case("wsset", "a \n {%" + left + " set v " + right + "%} \n body \n {%" + left + " endset " + right + "%} \n [{{ v }}]")
+        case("wsmac", "{%" + left + " macro m() " + right + "%}\n  x\n{%" + left + " endmacro " + right + "%}\n[{{ m() }}]")
+
 def main():
     for pattern in ("g_*", "lenient_g_*"):
         for old in INPUTS.glob(pattern):
