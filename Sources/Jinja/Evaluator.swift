@@ -151,9 +151,14 @@ public final class State {
 
     func callValue(_ callee: Value, _ args: Arguments, caller: Value? = nil) throws -> Value {
         switch callee {
-        case .function(let f): return try f.body(args, self)
+        case .function(let f):
+            // Like Jinja2, a `{% call %}` block passes its body to any callable as `caller=`.
+            if let caller { var a = args; a.keyword.append(("caller", caller)); return try f.body(a, self) }
+            return try f.body(args, self)
         case .macro(let m): return try callMacro(m, args, caller: caller)
-        case .object(let o): return try o.call(args, self)
+        case .object(let o):
+            if let caller { var a = args; a.keyword.append(("caller", caller)); return try o.call(a, self) }
+            return try o.call(args, self)
         case .undefined(let u): throw undefinedError(u)
         default: throw JinjaError(.type, "'\(callee.typeName)' object is not callable")
         }

@@ -19,7 +19,7 @@ func pyEquals(_ a: Value, _ b: Value) -> Bool {
             guard let w = y.get(k), pyEquals(v, w) else { return false }
         }
         return true
-    case (.object(let x), .object(let y)): return x === y
+    case (.object(let x), .object(let y)): return x === y || x.isEqual(to: y)
     case (.macro(let x), .macro(let y)): return x === y
     default:
         if let x = a.numeric, let y = b.numeric {

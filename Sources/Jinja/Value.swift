@@ -254,6 +254,14 @@ struct HashKey: Hashable {
     }
 }
 
+extension Value: CustomStringConvertible {
+    /// `repr(value)`, for debugging.
+    public var description: String { pythonRepr() }
+
+    /// Python's `==` (`1 == 1.0`, deep equality of lists and dicts, identity or `isEqual` for objects).
+    public func pythonEquals(_ other: Value) -> Bool { pyEquals(self, other) }
+}
+
 // MARK: - Literals
 
 extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,

@@ -172,3 +172,34 @@ final class ResultBox: @unchecked Sendable {
     func set(_ i: Int, _ v: String?) { lock.lock(); values[i] = v; lock.unlock() }
     func all(_ p: (String?) -> Bool) -> Bool { lock.lock(); defer { lock.unlock() }; return values.allSatisfy(p) }
 }
+
+@Test func callBlocksPassTheirBodyToNativeFunctionsAsCaller() throws {
+    let env = Environment()
+    env.addFunction("statement") { args, state in
+        let name = args.positional.first?.asString ?? ""
+        let body = try state.call(args.keyword("caller") ?? .none, Arguments())
+        return .string("[\(name): \(body.pythonStr())]")
+    }
+    #expect(try env.render("{% call statement('main') %}select {{ 1 + 1 }}{% endcall %}") == "[main: select 2]")
+}
+
+@Test func argumentsBindLikePython() throws {
+    let args = Arguments([1], keyword: [("b", 2)])
+    let bound = try args.bind("f", ["a", "b", "c"])
+    #expect(bound[0]?.asInt == 1)
+    #expect(bound[1]?.asInt == 2)
+    #expect(bound[2] == nil)
+    #expect(throws: JinjaError.self) { try Arguments([1, 2]).bind("f", ["a"]) }
+    #expect(throws: JinjaError.self) { try Arguments(keyword: [("z", 1)]).bind("f", ["a"]) }
+    #expect(throws: JinjaError.self) { try Arguments([1], keyword: [("a", 1)]).bind("f", ["a"]) }
+}
+
+@Test func loaderTemplatesAreParsedOnceAndRendered() throws {
+    let env = Environment()
+    env.loader = { $0 == "page.sql" ? "{{ greeting }}, {{ name }}" : nil }
+    let a = try env.template(named: "page.sql")
+    let b = try env.template(named: "page.sql")
+    #expect(a === b)
+    #expect(try env.renderTemplate(named: "page.sql", context: ["greeting": "hi", "name": "Ann"]) == "hi, Ann")
+    #expect(throws: JinjaError.self) { try env.template(named: "missing.sql") }
+}
