@@ -745,6 +745,111 @@ for left in ["", "-"]:
         case("wsset", "a \n {%" + left + " set v " + right + "%} \n body \n {%" + left + " endset " + right + "%} \n [{{ v }}]")
         case("wsmac", "{%" + left + " macro m() " + right + "%}\n  x\n{%" + left + " endmacro " + right + "%}\n[{{ m() }}]")
 
+many("lex", [
+    "{{ '}}' }}|{{ \"%}\" }}|{% set x = '%}' %}{{ x }}|{{ '{#' }}|{# {{ not }} {% rendered %} #}|",
+    "{{ {'a': {'b': 1}} }}|{{ {'a': {'b': {'c': 2}}}['a'] }}|{{ [{'k': [1]}] }}",
+    "{{x}}{{-x-}}{%if x%}{{x}}{%endif%}",
+    "{{\n  x\n  +\n  1\n}}",
+    "{%\n  if\n  true\n%}ok{%\nendif\n%}",
+    "{{ 'multi\nline string' }}",
+    "{{ 1_000_000 + 0x_ff if false else 1_0.5 }}",
+    "{{ 1.e5 if false else 2 }}",
+    "{{ .5 }}",
+    "{{ 5. }}",
+    "{{ 1e }}",
+    "{{ 'a' ~ 'b' }}{{ 'a''b' }}{{ \"a\" 'b' \"c\" }}",
+    "{ {x} }{% raw %}{%{% endraw %}%}{#}",
+    "{{ x }}\n{{ x }}\n\n{{ x }}\n",
+    "{{ a is defined }}{{ a.b is defined if a is defined else 'na' }}",
+    "\u00e9{{ '\u00e9' }}\u00e9{# \u00e9 #}",
+    "{{ 'tab\there' }}|{{ \"\\'\" }}|{{ '\\\"' }}|{{ 'a\\\nb' }}",
+], {"x": 1})
+many("dbtmore", [
+    """{%- macro safe_divide(numerator, denominator) -%}
+    ( {{ numerator }} ) / nullif( ( {{ denominator }} ), 0)
+{%- endmacro -%}
+select {{ safe_divide('revenue', 'orders') }} as aov""",
+    """{%- macro deduplicate(relation, partition_by, order_by) -%}
+    with row_numbered as (
+        select
+            _inner.*,
+            row_number() over (
+                partition by {{ partition_by }}
+                order by {{ order_by }}
+            ) as rn
+        from {{ relation }} as _inner
+    )
+    select distinct data.*
+    from {{ relation }} as data
+    natural join row_numbered
+    where row_numbered.rn = 1
+{%- endmacro -%}
+{{ deduplicate('events', 'user_id', 'ts desc') }}""",
+    """{%- macro group_by(n) -%}
+  group by {% for i in range(1, n + 1) -%}
+      {{ i }}{{ ',' if not loop.last }}
+   {%- endfor -%}
+{%- endmacro -%}
+select a, b, c, count(*) from t {{ group_by(3) }}""",
+    """{%- macro get_url_parameter(field, url_parameter) -%}
+{%- set formatted_url_parameter = "'" + url_parameter + "='" -%}
+{%- set split = "split_part(split_part(" ~ field ~ ", " ~ formatted_url_parameter ~ ", 2), '&', 1)" -%}
+nullif({{ split }},'')
+{%- endmacro -%}
+{{ get_url_parameter('page_url', 'utm_source') }}""",
+    """{%- macro should_full_refresh(flags, config) -%}
+  {%- set config_full_refresh = config.get('full_refresh') -%}
+  {%- if config_full_refresh is none -%}
+    {%- set config_full_refresh = flags.FULL_REFRESH -%}
+  {%- endif -%}
+  {{ return_(config_full_refresh) if false else config_full_refresh }}
+{%- endmacro -%}
+{{ should_full_refresh({'FULL_REFRESH': false}, {}) }}|{{ should_full_refresh({'FULL_REFRESH': false}, {'full_refresh': true}) }}""",
+    """{%- set cols = [{'name': 'id', 'data_type': 'integer'}, {'name': 'Name', 'data_type': 'varchar(10)'}] -%}
+{%- macro get_columns_spec(columns) -%}
+  {%- for c in columns -%}
+    "{{ c.name }}" {{ c.data_type }}{{ ", " if not loop.last }}
+  {%- endfor -%}
+{%- endmacro -%}
+create table t ({{ get_columns_spec(cols) }})""",
+    """{%- set snapshot_cols = ['dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to'] -%}
+{%- set source_cols = ['id', 'status', 'updated_at'] -%}
+{%- set insert_cols = source_cols + snapshot_cols -%}
+insert into snap ({{ insert_cols | join(', ') }})
+select {% for c in insert_cols -%}
+  DBT_INTERNAL_SOURCE.{{ c }}{% if not loop.last %}, {% endif %}
+{%- endfor %}
+from staging as DBT_INTERNAL_SOURCE
+where DBT_INTERNAL_SOURCE.dbt_change_type in ('insert', 'update')
+{%- if 'deleted' in snapshot_cols %} or deleted{% endif %}""",
+    """{%- macro width_bucket(expr, min_value, max_value, num_buckets) -%}
+    {%- set bin_size -%}
+    (( {{ max_value }} - {{ min_value }} ) / {{ num_buckets }} )
+    {%- endset -%}
+    (
+        case
+            when mod(cast({{ expr }} as numeric), cast({{ bin_size }} as numeric)) = 0
+            then 1
+            else 0
+        end
+    ) + ceil(({{ expr }} - {{ min_value }}) / {{ bin_size }})
+{%- endmacro -%}
+{{ width_bucket('amount', 0, 100, 10) }}""",
+    """{%- set relations = [{'schema': 'a', 'identifier': 'x'}, {'schema': 'b', 'identifier': 'y'}] -%}
+{%- set ns = namespace(sql=[]) -%}
+{%- for r in relations -%}
+  {%- do ns.sql.append("select '%s.%s' as src, count(*) as n from %s.%s" | format(r.schema, r.identifier, r.schema, r.identifier)) -%}
+{%- endfor -%}
+{{ ns.sql | join('\\nunion all\\n') }}""",
+    """{%- set flags = {'WHICH': 'run', 'FULL_REFRESH': False} -%}
+{%- set tags = ['daily', 'finance'] -%}
+{%- if flags.WHICH in ('run', 'build') and 'finance' in tags and not flags.FULL_REFRESH -%}
+incremental
+{%- else -%}
+full
+{%- endif %} / {{ tags | length }} tags / {{ flags | dictsort | map('first') | join(',') }}""",
+])
+
 def main():
     for pattern in ("g_*", "lenient_g_*"):
         for old in INPUTS.glob(pattern):
