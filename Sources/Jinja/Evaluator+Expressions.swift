@@ -107,6 +107,7 @@ extension State {
     }
 
     func evalCall(_ callee: Expr, _ argExprs: CallArgs, caller: Value?) throws -> Value {
+        if !stack.hasRoom() { throw StackGuard.exhausted() }
         // `x.method(...)`: call Python methods of builtin types without a bound-method value.
         if case .getattr(let baseExpr, let name, _) = callee {
             let base = try eval(baseExpr)

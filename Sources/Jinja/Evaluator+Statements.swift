@@ -1,6 +1,7 @@
 /// Statement execution: output goes into one buffer per render (a fresh one per macro call).
 extension State {
     func exec(_ stmts: [Stmt], into out: inout String) throws -> Flow {
+        if !stack.hasRoom() { throw StackGuard.exhausted() }
         for s in stmts {
             let flow = try exec(s, into: &out)
             if case .normal = flow { continue }

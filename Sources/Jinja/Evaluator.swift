@@ -50,6 +50,7 @@ public final class State {
     let tests: [String: TestFunction]
     /// Capture blocks met while rendering (tag → name → body).
     var captures: [String: [String: String]] = [:]
+    let stack = StackGuard()
 
     init(environment: Environment, context: [String: Value], templateName: String) {
         self.environment = environment
@@ -171,6 +172,7 @@ public final class State {
         if depth > environment.limits.maxDepth {
             throw JinjaError(.recursionLimit, "maximum recursion depth exceeded (\(environment.limits.maxDepth)) calling macro '\(decl.name)'")
         }
+        if !stack.hasRoom() { throw StackGuard.exhausted() }
         try burn()
         let frame = Scope(parent: m.closure, capacity: decl.params.count + 2)
         let params = decl.params

@@ -3,7 +3,7 @@
 extension Parser {
     mutating func enter() throws {
         depth += 1
-        if depth > Parser.maxDepth { throw fail("expression nested too deeply") }
+        if depth > Parser.maxDepth || !stack.hasRoom() { throw fail("expression nested too deeply") }
     }
 
     func isTupleEnd(_ extraEnd: Set<String>) -> Bool {

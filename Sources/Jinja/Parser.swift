@@ -27,6 +27,7 @@ struct Parser {
     var depth = 0
     static let maxDepth = 250
     var loopDepth = 0
+    let stack = StackGuard()
 
     init(source: String, name: String, blockTags: [String: BlockTagKind] = [:]) throws {
         let normalized = Lexer.normalize(source)
