@@ -18,7 +18,26 @@ struct StackGuard {
     /// Lowest address we let the stack grow to; 0 when the bounds are unknown (no check).
     let limit: UInt
 
+    /// Per-thread cache of the computed limit: reading the bounds can be slow (glibc parses
+    /// /proc/self/maps for the main thread), so each thread computes them once.
+    private static let key: pthread_key_t? = {
+        var k = pthread_key_t()
+        return pthread_key_create(&k, nil) == 0 ? k : nil
+    }()
+
     init() {
+        if let key = StackGuard.key, let cached = pthread_getspecific(key) {
+            let v = UInt(bitPattern: cached)
+            limit = v == 1 ? 0 : v
+            return
+        }
+        limit = StackGuard.computeLimit()
+        if let key = StackGuard.key {
+            _ = pthread_setspecific(key, UnsafeRawPointer(bitPattern: limit == 0 ? 1 : limit))
+        }
+    }
+
+    private static func computeLimit() -> UInt {
         var low: UInt = 0
         var size: UInt = 0
         #if canImport(Glibc)
@@ -37,12 +56,9 @@ struct StackGuard {
         size = UInt(pthread_get_stacksize_np(pthread_self()))
         low = top - size
         #endif
-        if low == 0 || size == 0 {
-            limit = 0
-        } else {
-            // Keep a margin for the work done between two checks and for error reporting.
-            limit = low + Swift.max(size / 4, 96 * 1024)
-        }
+        if low == 0 || size == 0 { return 0 }
+        // Keep a margin for the work done between two checks and for error reporting.
+        return low + Swift.max(size / 4, 96 * 1024)
     }
 
     /// `false` when the stack is nearly exhausted.
