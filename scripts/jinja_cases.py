@@ -850,6 +850,40 @@ full
 {%- endif %} / {{ tags | length }} tags / {{ flags | dictsort | map('first') | join(',') }}""",
 ])
 
+# --- random expressions (seeded): Jinja2 decides what each one renders or that it fails --------
+def random_expressions(n, seed=2024):
+    import random
+    rng = random.Random(seed)
+    atoms = ["1", "0", "-3", "7", "2.5", "0.1", "1e3", "'a'", "'Bc'", "''", "'x y'", "true", "false", "none",
+             "[1, 2]", "[]", "['b', 'a']", "(1, 'z')", "{'k': 1}", "{}", "n", "s", "xs", "d", "f"]
+    binops = ["+", "-", "*", "/", "//", "%", "**", "~", "==", "!=", "<", ">=", "in", "not in", "and", "or"]
+    filters = ["length", "string", "upper", "lower", "first", "last", "list", "sort", "reverse | list", "join(',')",
+               "default('D')", "int", "float", "abs", "round", "trim", "title", "capitalize", "unique | list",
+               "sum", "min", "max", "tojson", "count", "e", "wordcount", "batch(2) | list", "dictsort",
+               "select | list", "map('string') | list", "replace('a', 'A')", "center(7)", "indent(1)", "items | list"]
+    tests = ["defined", "none", "number", "string", "odd", "even", "sequence", "mapping", "iterable", "lower",
+             "divisibleby(2)", "in([1, 'a'])", "sameas(none)", "true", "integer", "float", "boolean"]
+
+    def expr(depth):
+        r = rng.random()
+        if depth <= 0 or r < 0.3:
+            return rng.choice(atoms)
+        if r < 0.55:
+            return "(" + expr(depth - 1) + " " + rng.choice(binops) + " " + expr(depth - 1) + ")"
+        if r < 0.75:
+            return "(" + expr(depth - 1) + " | " + rng.choice(filters) + ")"
+        if r < 0.85:
+            return "(" + expr(depth - 1) + " is " + rng.choice(["", "not "]) + rng.choice(tests) + ")"
+        if r < 0.92:
+            return "(" + rng.choice(["not ", "-"]) + expr(depth - 1) + ")"
+        return "(" + expr(depth - 1) + " if " + expr(depth - 1) + " else " + expr(depth - 1) + ")"
+
+    for _ in range(n):
+        case("rand", "{{ " + expr(3) + " }}", {"n": 4, "s": "héllo", "xs": [3, 1, 2], "d": {"b": 2, "a": 1}, "f": 1.5})
+
+
+random_expressions(300)
+
 def main():
     for pattern in ("g_*", "lenient_g_*"):
         for old in INPUTS.glob(pattern):

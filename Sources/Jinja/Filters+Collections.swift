@@ -139,7 +139,8 @@ extension Filters {
     static let list: FilterFunction = { v, _, state in .makeList(try state.iterate(v)) }
 
     static let map: FilterFunction = { v, args, state in
-        let items = try state.iterate(v)
+        // Jinja2's `do_map` iterates only `if value:` (so `none | map(...)` is empty).
+        let items = try state.truthy(v) ? try state.iterate(v) : []
         if let attribute = args.keyword("attribute") {
             let def = args.keyword("default")
             guard let get = try attrGetter(attribute, state, default: def) else { return .makeList(items) }
@@ -191,6 +192,7 @@ extension Filters {
             test = { try state.truthy($0) }
         }
         var out: [Value] = []
+        guard try state.truthy(v) else { return .makeList([]) }
         for item in try state.iterate(v) where try test(try get?(item) ?? item) == keep { out.append(item) }
         return .makeList(out)
     }
