@@ -39,6 +39,8 @@ let package = Package(
             "Run", "Compile", "Project", "Warehouse", "WarehouseSQLite", "Demo",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Parse+render benchmark against Python Jinja2 (bench/jinja_bench.sh).
+        .executableTarget(name: "JinjaBench", dependencies: ["Jinja"], path: "bench/JinjaBench"),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja"], resources: [.copy("Inputs")]),
         .testTarget(name: "ProjectTests", dependencies: ["Project"]),
         .testTarget(name: "WarehouseSQLiteTests", dependencies: ["WarehouseSQLite", "Warehouse"]),

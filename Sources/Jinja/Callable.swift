@@ -120,6 +120,8 @@ public protocol JinjaObject: AnyObject, Sendable {
     var isTruthy: Bool { get }
     /// The type name in error messages. Default: the Swift type name.
     var typeName: String { get }
+    /// Python `==` with another host object. Default: identity.
+    func isEqual(to other: any JinjaObject) -> Bool
 }
 
 extension JinjaObject {
@@ -132,4 +134,5 @@ extension JinjaObject {
     public var pythonRepr: String { pythonStr }
     public var isTruthy: Bool { true }
     public var typeName: String { String(describing: type(of: self)) }
+    public func isEqual(to other: any JinjaObject) -> Bool { self === other }
 }

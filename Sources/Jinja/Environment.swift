@@ -18,7 +18,7 @@ public enum UndefinedBehavior: Sendable {
 /// Budgets that make hostile templates end in an error instead of a hang or a crash.
 public struct Limits: Sendable {
     /// Maximum nesting of macro calls, includes, imports and recursive loops.
-    public var maxDepth: Int = 200
+    public var maxDepth: Int = 100
     /// Maximum number of steps (statements, loop iterations, calls) of one render.
     public var fuel: Int = 50_000_000
     /// Largest list `range()` may build.
@@ -113,7 +113,9 @@ public final class Environment: @unchecked Sendable {
     /// - Throws: `JinjaError(.syntax)` with the location of the first error.
     public func parse(_ source: String, name: String) throws -> Template {
         var parser = try Parser(source: source, name: name, blockTags: blockTags)
-        return Template(name: name, body: try parser.parseTemplate())
+        let body = try parser.parseTemplate()
+        try Validator(filters: filters, tests: tests, templateName: name).check(body, soft: false)
+        return Template(name: name, body: body)
     }
 
     /// Parses `source` once per `name`; later calls with the same name return the cached template.
@@ -165,7 +167,7 @@ public final class Environment: @unchecked Sendable {
             _ = try state.exec(template.body, into: &out)
         } catch let e as JinjaError {
             var err = e
-            if err.templateName == nil { err.templateName = template.name }
+            err.locate(state.span.line > 0 ? state.span : SourceSpan(line: 1, column: 1), template.name)
             throw err
         } catch let r as MacroReturn {
             // `return()` at top level: Jinja2 would raise; dbt treats it as the value.

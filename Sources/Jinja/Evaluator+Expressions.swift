@@ -50,8 +50,12 @@ extension State {
             }
         case .binary(let op, let a, let b, _):
             let l = try defined(try eval(a))
-            let r = try defined(try eval(b))
-            return try binary(op, l, r)
+            let rv = try eval(b)
+            // `'%s' % undefined` formats through str(), which lenient undefined allows.
+            if op == .mod, case .string(let fmt) = l, case .undefined = rv {
+                return .string(try Methods.percentFormat(fmt, rv, self))
+            }
+            return try binary(op, l, try defined(rv))
         case .and(let a, let b, _):
             let l = try eval(a)
             return try truthy(l) ? try eval(b) : l
@@ -72,7 +76,7 @@ extension State {
                 let v = try eval(x)
                 switch v {
                 case .string(let t): s += t
-                case .undefined(let u): if strict { throw undefinedError(u) }
+                case .undefined(let u): if isStrict(u) { throw undefinedError(u) }
                 default: v.writeStr(into: &s)
                 }
             }
@@ -80,7 +84,7 @@ extension State {
         case .cond(let test, let then, let other, let sp):
             if try truthy(try eval(test)) { return try eval(then) }
             if let o = other { return try eval(o) }
-            return .undefined(Undefined(name: "", message: "the inline if-expression on line \(sp.line) evaluated to false and no else section was defined."))
+            return .undefined(Undefined(name: "", message: "the inline if-expression on line \(sp.line) evaluated to false and no else section was defined.", soft: true))
         }
     }
 
@@ -103,6 +107,7 @@ extension State {
     }
 
     func evalCall(_ callee: Expr, _ argExprs: CallArgs, caller: Value?) throws -> Value {
+        if !stack.hasRoom() { throw StackGuard.exhausted() }
         // `x.method(...)`: call Python methods of builtin types without a bound-method value.
         if case .getattr(let baseExpr, let name, _) = callee {
             let base = try eval(baseExpr)

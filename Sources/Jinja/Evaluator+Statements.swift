@@ -1,6 +1,7 @@
 /// Statement execution: output goes into one buffer per render (a fresh one per macro call).
 extension State {
     func exec(_ stmts: [Stmt], into out: inout String) throws -> Flow {
+        if !stack.hasRoom() { throw StackGuard.exhausted() }
         for s in stmts {
             let flow = try exec(s, into: &out)
             if case .normal = flow { continue }
@@ -11,7 +12,9 @@ extension State {
 
     func exec(_ stmt: Stmt, into out: inout String) throws -> Flow {
         fuel -= 1
-        if fuel < 0 { try burn(0) }
+        if fuel < 0 {
+            do { try burn(0) } catch var err as JinjaError { err.locate(span, templateName); throw err }
+        }
         switch stmt {
         case .data(let s):
             out += s
@@ -21,7 +24,7 @@ extension State {
                 let v = try eval(e)
                 switch v {
                 case .string(let s): out += s
-                case .undefined(let u): if strict { throw undefinedError(u) }
+                case .undefined(let u): if isStrict(u) { throw undefinedError(u) }
                 default: v.writeStr(into: &out)
                 }
             } catch var err as JinjaError { err.locate(sp, templateName); throw err }
@@ -46,7 +49,11 @@ extension State {
             span = sp
             do {
                 var buf = ""
+                let saved = scope
+                scope = Scope(parent: saved)
+                defer { scope = saved }
                 _ = try exec(body, into: &buf)
+                scope = saved
                 var v = Value.string(buf)
                 if let f = filter { v = try applyFilterChain(f, to: v) }
                 try assign(target, v)
@@ -65,6 +72,9 @@ extension State {
             span = sp
             do {
                 var buf = ""
+                let saved = scope
+                scope = Scope(parent: saved)
+                defer { scope = saved }
                 _ = try exec(body, into: &buf)
                 try write(try applyFilterChain(filter, to: .string(buf)), into: &out)
             } catch var err as JinjaError { err.locate(sp, templateName); throw err }
@@ -118,7 +128,7 @@ extension State {
     @inline(__always) func write(_ v: Value, into out: inout String) throws {
         switch v {
         case .string(let s): out += s
-        case .undefined(let u): if strict { throw undefinedError(u) }
+        case .undefined(let u): if isStrict(u) { throw undefinedError(u) }
         default: v.writeStr(into: &out)
         }
     }
@@ -217,6 +227,8 @@ extension State {
         let savedName = templateName
         scope = Scope(parent: withContext ? saved : nil)
         scope.isTemplateRoot = true
+        // Jinja2 passes locals to included templates, but never the `loop` variable.
+        if withContext { scope.vars["loop"] = .undefined(named: "loop") }
         templateName = t.name
         defer { scope = saved; templateName = savedName }
         _ = try exec(t.body, into: &out)

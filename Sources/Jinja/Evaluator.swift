@@ -50,6 +50,7 @@ public final class State {
     let tests: [String: TestFunction]
     /// Capture blocks met while rendering (tag → name → body).
     var captures: [String: [String: String]] = [:]
+    let stack = StackGuard()
 
     init(environment: Environment, context: [String: Value], templateName: String) {
         self.environment = environment
@@ -100,6 +101,9 @@ public final class State {
 
     // MARK: - Undefined-aware conversions
 
+    /// Whether using `u` (printing, iterating, truth-testing) is an error here.
+    @inline(__always) func isStrict(_ u: Undefined) -> Bool { strict && !u.soft }
+
     func undefinedError(_ u: Undefined) -> JinjaError {
         JinjaError(.undefined, u.message)
     }
@@ -108,7 +112,7 @@ public final class State {
     @inline(__always) func str(_ v: Value) throws -> String {
         switch v {
         case .string(let s): return s
-        case .undefined(let u): if strict { throw undefinedError(u) }; return ""
+        case .undefined(let u): if isStrict(u) { throw undefinedError(u) }; return ""
         default: return v.pythonStr()
         }
     }
@@ -116,7 +120,7 @@ public final class State {
     /// `bool(v)`; strict undefined fails.
     @inline(__always) func truthy(_ v: Value) throws -> Bool {
         if case .undefined(let u) = v {
-            if strict { throw undefinedError(u) }
+            if isStrict(u) { throw undefinedError(u) }
             return false
         }
         return v.isTruthy
@@ -135,7 +139,7 @@ public final class State {
         case .tuple(let t): return t
         case .dict(let d): return d.keys
         case .string(let s): return s.unicodeScalars.map { .string(String($0)) }
-        case .undefined(let u): if strict { throw undefinedError(u) }; return []
+        case .undefined(let u): if isStrict(u) { throw undefinedError(u) }; return []
         case .object(let o):
             if let items = o.iterate() { return items }
             throw JinjaError(.type, "'\(o.typeName)' object is not iterable")
@@ -148,9 +152,14 @@ public final class State {
 
     func callValue(_ callee: Value, _ args: Arguments, caller: Value? = nil) throws -> Value {
         switch callee {
-        case .function(let f): return try f.body(args, self)
+        case .function(let f):
+            // Like Jinja2, a `{% call %}` block passes its body to any callable as `caller=`.
+            if let caller { var a = args; a.keyword.append(("caller", caller)); return try f.body(a, self) }
+            return try f.body(args, self)
         case .macro(let m): return try callMacro(m, args, caller: caller)
-        case .object(let o): return try o.call(args, self)
+        case .object(let o):
+            if let caller { var a = args; a.keyword.append(("caller", caller)); return try o.call(a, self) }
+            return try o.call(args, self)
         case .undefined(let u): throw undefinedError(u)
         default: throw JinjaError(.type, "'\(callee.typeName)' object is not callable")
         }
@@ -163,6 +172,7 @@ public final class State {
         if depth > environment.limits.maxDepth {
             throw JinjaError(.recursionLimit, "maximum recursion depth exceeded (\(environment.limits.maxDepth)) calling macro '\(decl.name)'")
         }
+        if !stack.hasRoom() { throw StackGuard.exhausted() }
         try burn()
         let frame = Scope(parent: m.closure, capacity: decl.params.count + 2)
         let params = decl.params
@@ -192,6 +202,10 @@ public final class State {
         if decl.usesVarargs { frame.vars["varargs"] = .tuple(extra) }
         if decl.usesKwargs { frame.vars["kwargs"] = .makeDict(kwargs) }
         if let c = callerValue { frame.vars["caller"] = c }
+        else if decl.usesCaller {
+            // Jinja2 binds `caller` in every macro that uses it (a call block's own body included).
+            frame.vars["caller"] = .undefined(Undefined(name: "caller", message: "No caller defined"))
+        }
         let savedScope = scope
         let savedTemplate = templateName
         let savedSpan = span

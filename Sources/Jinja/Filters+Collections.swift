@@ -42,7 +42,6 @@ extension Filters {
     static let batch: FilterFunction = { v, args, state in
         let b = try args.bind("batch", ["linecount", "fill_with"])
         let n = try intArg(b[0], "linecount", default: 1)
-        if n <= 0 { throw JinjaError(.value, "linecount must be positive") }
         var out: [Value] = []
         var tmp: [Value] = []
         for item in try state.iterate(v) {
@@ -50,7 +49,7 @@ extension Filters {
             tmp.append(item)
         }
         if !tmp.isEmpty {
-            if let fill = b[1], !fill.isNone { while tmp.count < n { tmp.append(fill) } }
+            if let fill = b[1], !fill.isNone, tmp.count < n { while tmp.count < n { tmp.append(fill) } }
             out.append(.makeList(tmp))
         }
         return .makeList(out)
@@ -62,7 +61,7 @@ extension Filters {
         case .list(let l): return l.items.count
         case .tuple(let t): return t.count
         case .dict(let d): return d.count
-        case .undefined(let u): if state.strict { throw state.undefinedError(u) }; return 0
+        case .undefined(let u): if state.isStrict(u) { throw state.undefinedError(u) }; return 0
         case .object(let o):
             if let items = o.iterate() { return items.count }
             throw JinjaError(.type, "object of type '\(o.typeName)' has no len()")
@@ -78,7 +77,7 @@ extension Filters {
         let by = b[1]?.asString ?? "key"
         let rev = b[2]?.isTruthy ?? false
         guard case .dict(let d) = v else {
-            if case .undefined(let u) = v, state.strict { throw state.undefinedError(u) }
+            if case .undefined(let u) = v, state.isStrict(u) { throw state.undefinedError(u) }
             throw JinjaError(.type, "dictsort expects a dict")
         }
         let pos: Int
@@ -120,7 +119,7 @@ extension Filters {
     static let items: FilterFunction = { v, _, state in
         switch v {
         case .dict(let d): return .makeList(zip(d.keys, d.values).map { .tuple([$0, $1]) })
-        case .undefined(let u): if state.strict { throw state.undefinedError(u) }; return .makeList([])
+        case .undefined(let u): if state.isStrict(u) { throw state.undefinedError(u) }; return .makeList([])
         default: throw JinjaError(.type, "items() expects a mapping, got \(v.typeName)")
         }
     }
@@ -140,7 +139,8 @@ extension Filters {
     static let list: FilterFunction = { v, _, state in .makeList(try state.iterate(v)) }
 
     static let map: FilterFunction = { v, args, state in
-        let items = try state.iterate(v)
+        // Jinja2's `do_map` iterates only `if value:` (so `none | map(...)` is empty).
+        let items = try state.truthy(v) ? try state.iterate(v) : []
         if let attribute = args.keyword("attribute") {
             let def = args.keyword("default")
             guard let get = try attrGetter(attribute, state, default: def) else { return .makeList(items) }
@@ -192,6 +192,7 @@ extension Filters {
             test = { try state.truthy($0) }
         }
         var out: [Value] = []
+        guard try state.truthy(v) else { return .makeList([]) }
         for item in try state.iterate(v) where try test(try get?(item) ?? item) == keep { out.append(item) }
         return .makeList(out)
     }

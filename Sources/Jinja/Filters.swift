@@ -125,8 +125,7 @@ enum Filters {
                 return Double(t)
             }
         case .undefined(let u):
-            if state.strict { throw state.undefinedError(u) }
-            return nil
+            throw state.undefinedError(u)
         default: return nil
         }
     }
@@ -168,8 +167,7 @@ enum Filters {
             if let d = try toFloat(v, state), d.isFinite, Swift.abs(d) < 9.2e18 { return .int(Int(d)) }
             return def
         case .undefined(let u):
-            if state.strict { throw state.undefinedError(u) }
-            return def
+            throw state.undefinedError(u)
         default: return def
         }
     }
@@ -228,6 +226,7 @@ enum Filters {
         let p = Foundation.pow(10.0, Double(precision))
         switch method {
         case "common":
+            if case .int = v, precision >= 0 { return v }
             return .float(pyRound(d, precision))
         case "ceil": return .float((d * p).rounded(.up) / p)
         case "floor": return .float((d * p).rounded(.down) / p)
@@ -349,18 +348,20 @@ enum Filters {
         return out
     }
 
+    static func qs(_ s: String) -> String { urlQuote(s, safe: "").replacingOccurrences(of: "%20", with: "+") }
+
     static let urlencode: FilterFunction = { v, _, state in
         switch v {
         case .string(let str): return .string(urlQuote(str, safe: "/"))
         case .dict(let d):
-            return .string(try zip(d.keys, d.values).map { urlQuote(try s($0, state), safe: "") + "=" + urlQuote(try s($1, state), safe: "") }.joined(separator: "&"))
+            return .string(try zip(d.keys, d.values).map { qs(try s($0, state)) + "=" + qs(try s($1, state)) }.joined(separator: "&"))
         default:
             if let items = v.asList {
                 var parts: [String] = []
                 for item in items {
                     let kv = try state.iterate(item)
                     guard kv.count == 2 else { throw JinjaError(.value, "expected pairs") }
-                    parts.append(urlQuote(try s(kv[0], state), safe: "") + "=" + urlQuote(try s(kv[1], state), safe: ""))
+                    parts.append(qs(try s(kv[0], state)) + "=" + qs(try s(kv[1], state)))
                 }
                 return .string(parts.joined(separator: "&"))
             }
@@ -509,7 +510,7 @@ enum Filters {
             }
             out += nl(level) + "}"
         case .undefined(let u):
-            throw state.strict ? state.undefinedError(u) : JinjaError(.type, "Object of type Undefined is not JSON serializable")
+            throw state.isStrict(u) ? state.undefinedError(u) : JinjaError(.type, "Object of type Undefined is not JSON serializable")
         default:
             throw JinjaError(.type, "Object of type \(v.typeName) is not JSON serializable")
         }

@@ -177,6 +177,9 @@ extension Methods {
                         r = r.dropFirst()
                         let attr = r.prefix { $0 != "." && $0 != "[" }
                         r = r.dropFirst(attr.count)
+                        if case .dict = value, !Methods.has(value, String(attr)) {
+                            throw JinjaError(.value, "AttributeError: 'dict' object has no attribute '\(attr)'")
+                        }
                         value = try state.getattr(value, String(attr))
                     } else if f == "[" {
                         guard let close = r.firstIndex(of: "]") else { throw JinjaError(.value, "Missing ']' in format string") }
@@ -185,7 +188,7 @@ extension Methods {
                         value = try state.getitem(value, Int(key).map { .int($0) } ?? .string(String(key)))
                     } else { break }
                 }
-                if case .undefined(let u) = value, state.strict { throw state.undefinedError(u) }
+                if case .undefined(let u) = value, state.isStrict(u) { throw state.undefinedError(u) }
                 switch conversion {
                 case "r": value = .string(value.pythonRepr())
                 case "s": value = .string(try state.str(value))

@@ -20,6 +20,11 @@ struct Lexer {
 
     /// Normalizes newlines (`\r\n`, `\r` → `\n`) and removes one trailing newline.
     static func normalize(_ source: String) -> [UInt8] {
+        if !source.utf8.contains(13) {
+            var out = Array(source.utf8)
+            if out.last == 10 { out.removeLast() }
+            return out
+        }
         var out = [UInt8]()
         out.reserveCapacity(source.utf8.count)
         var it = source.utf8.makeIterator()

@@ -95,9 +95,7 @@ enum Methods {
             while i < scalars.count && isPySpace(scalars[i]) { i += 1 }
             if i >= scalars.count { break }
             if maxsplit >= 0 && out.count >= maxsplit {
-                var end = scalars.count
-                while end > i && isPySpace(scalars[end - 1]) { end -= 1 }
-                var u = String.UnicodeScalarView(); u.append(contentsOf: scalars[i..<end])
+                var u = String.UnicodeScalarView(); u.append(contentsOf: scalars[i...])
                 out.append(String(u))
                 return out
             }
@@ -139,18 +137,30 @@ enum Methods {
             if count < 0 || n < count { out += new }
             return out
         }
-        if count < 0 { return s.replacingOccurrences(of: old, with: new) }
-        var out = ""
-        var rest = Substring(s)
+        // Byte search: UTF-8 is self-synchronizing, so byte matches are scalar matches.
+        var hay = Array(s.utf8)
+        let needle = Array(old.utf8)
+        guard let first = hay.firstIndex(of: needle[0]) else { return s }
+        var out = [UInt8]()
+        out.reserveCapacity(hay.count)
+        out.append(contentsOf: hay[0..<first])
+        let repl = Array(new.utf8)
+        var i = first
         var n = 0
-        while n < count, let r = rest.range(of: old) {
-            out += rest[..<r.lowerBound]
-            out += new
-            rest = rest[r.upperBound...]
-            n += 1
+        let last = hay.count - needle.count
+        while i <= last {
+            if (count < 0 || n < count) && hay[i] == needle[0] && hay[i..<(i + needle.count)].elementsEqual(needle) {
+                out.append(contentsOf: repl)
+                i += needle.count
+                n += 1
+            } else {
+                out.append(hay[i])
+                i += 1
+            }
         }
-        out += rest
-        return out
+        if i < hay.count { out.append(contentsOf: hay[i...]) }
+        hay = []
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Python `str.title()`: a letter after a non-cased character starts a word.

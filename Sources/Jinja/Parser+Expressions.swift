@@ -3,7 +3,7 @@
 extension Parser {
     mutating func enter() throws {
         depth += 1
-        if depth > Parser.maxDepth { throw fail("expression nested too deeply") }
+        if depth > Parser.maxDepth || !stack.hasRoom() { throw fail("expression nested too deeply") }
     }
 
     func isTupleEnd(_ extraEnd: Set<String>) -> Bool {
@@ -83,14 +83,18 @@ extension Parser {
     mutating func parseOr() throws -> Expr {
         let span = currentSpan
         var e = try parseAnd()
-        while skipName("or") { e = .or(e, try parseAnd(), span) }
+        var n = 0
+        defer { depth -= n }
+        while skipName("or") { try enter(); n += 1; e = .or(e, try parseAnd(), span) }
         return e
     }
 
     mutating func parseAnd() throws -> Expr {
         let span = currentSpan
         var e = try parseNot()
-        while skipName("and") { e = .and(e, try parseNot(), span) }
+        var n = 0
+        defer { depth -= n }
+        while skipName("and") { try enter(); n += 1; e = .and(e, try parseNot(), span) }
         return e
     }
 
@@ -132,7 +136,10 @@ extension Parser {
     mutating func parseMath1() throws -> Expr {
         let span = currentSpan
         var e = try parseConcat()
+        var n = 0
+        defer { depth -= n }
         while true {
+            if isOp(.add) || isOp(.sub) { try enter(); n += 1 }
             if skipOp(.add) { e = .binary(.add, e, try parseConcat(), span) }
             else if skipOp(.sub) { e = .binary(.sub, e, try parseConcat(), span) }
             else { return e }
@@ -142,13 +149,18 @@ extension Parser {
     mutating func parseConcat() throws -> Expr {
         let span = currentSpan
         var items = [try parseMath2()]
-        while skipOp(.tilde) { items.append(try parseMath2()) }
+        while skipOp(.tilde) {
+            if items.count > 10_000 { throw fail("expression too long") }
+            items.append(try parseMath2())
+        }
         return items.count == 1 ? items[0] : .concat(items, span)
     }
 
     mutating func parseMath2() throws -> Expr {
         let span = currentSpan
         var e = try parsePow()
+        var n = 0
+        defer { depth -= n }
         while true {
             let op: BinaryOp
             switch current {
@@ -159,6 +171,7 @@ extension Parser {
             default: return e
             }
             advance()
+            try enter(); n += 1
             e = .binary(op, e, try parsePow(), span)
         }
     }
@@ -166,7 +179,9 @@ extension Parser {
     mutating func parsePow() throws -> Expr {
         let span = currentSpan
         var e = try parseUnary()
-        while skipOp(.pow) { e = .binary(.pow, e, try parseUnary(), span) }
+        var n = 0
+        defer { depth -= n }
+        while skipOp(.pow) { try enter(); n += 1; e = .binary(.pow, e, try parseUnary(), span) }
         return e
     }
 
@@ -238,7 +253,10 @@ extension Parser {
 
     mutating func parsePostfix(_ base: Expr) throws -> Expr {
         var e = base
+        var n = 0
+        defer { depth -= n }
         while true {
+            try enter(); n += 1
             let span = currentSpan
             if skipOp(.dot) {
                 switch current {
@@ -308,6 +326,7 @@ extension Parser {
             } else if case .name(let key) = current, case .op(.assign) = look() {
                 guard args.doubleStar == nil else { throw fail("invalid syntax for function call expression", span) }
                 advance(); advance()
+                if args.kwargs.contains(where: { $0.0 == key }) { throw fail("keyword argument repeated: \(key)", span) }
                 args.kwargs.append((key, try parseExpression()))
             } else {
                 guard args.star == nil, args.doubleStar == nil, args.kwargs.isEmpty else {
@@ -328,7 +347,10 @@ extension Parser {
 
     mutating func parseFilterExpr(_ base: Expr) throws -> Expr {
         var e = base
+        var n = 0
+        defer { depth -= n }
         while true {
+            try enter(); n += 1
             if isOp(.pipe) {
                 guard let f = try parseFilter(e, startInline: false) else { return e }
                 e = f
@@ -352,7 +374,10 @@ extension Parser {
     mutating func parseFilter(_ base: Expr?, startInline: Bool) throws -> Expr? {
         var e = base
         var inline = startInline
+        var n = 0
+        defer { depth -= n }
         while isOp(.pipe) || inline {
+            try enter(); n += 1
             let span = currentSpan
             if !inline { advance() }
             inline = false

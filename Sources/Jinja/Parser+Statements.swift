@@ -1,6 +1,7 @@
 /// Statement tags (`{% ... %}`), after Jinja2's `Parser.parse_statement` family.
 extension Parser {
     mutating func parseStatement(until: Set<String>) throws -> Stmt? {
+        try enter(); defer { depth -= 1 }
         let span = currentSpan
         guard case .name(let tag) = current else { throw fail("tag name expected") }
         switch tag {
@@ -19,7 +20,13 @@ extension Parser {
             return .exprStmt(try parseTuple(), span)
         case "print":
             advance()
-            return .output(try parseTuple(), span)
+            var items: [Stmt] = []
+            while true {
+                if case .blockEnd = current { break }
+                if !items.isEmpty { try expectOp(.comma) }
+                items.append(.output(try parseExpression(), span))
+            }
+            return items.count == 1 ? items[0] : .ifs([(.const(.bool(true), span), items)], [], span)
         case "break", "continue":
             advance()
             guard loopDepth > 0 else { throw fail("'\(tag)' outside loop", span) }
@@ -104,6 +111,7 @@ extension Parser {
             if ["true", "false", "none", "True", "False", "None"].contains(name) {
                 throw fail("can't assign to '\(name)'", nameSpan)
             }
+            if params.contains(where: { $0.0 == name }) { throw fail("duplicate argument '\(name)' in function definition", nameSpan) }
             if skipOp(.assign) {
                 params.append((name, try parseExpression()))
                 seenDefault = true

@@ -25,8 +25,9 @@ struct Parser {
     let blockTags: [String: BlockTagKind]
     /// Expression nesting depth, bounded so hostile input cannot exhaust the stack.
     var depth = 0
-    static let maxDepth = 120
+    static let maxDepth = 250
     var loopDepth = 0
+    let stack = StackGuard()
 
     init(source: String, name: String, blockTags: [String: BlockTagKind] = [:]) throws {
         let normalized = Lexer.normalize(source)

@@ -51,7 +51,7 @@ enum Tests {
             "iterable": { v, _, state in
                 switch v {
                 case .string, .list, .tuple, .dict: return true
-                case .undefined(let u): if state.strict { throw state.undefinedError(u) }; return true
+                case .undefined(let u): if state.isStrict(u) { throw state.undefinedError(u) }; return true
                 case .object(let o): return o.iterate() != nil
                 default: return false
                 }
@@ -79,7 +79,6 @@ enum Tests {
                 case (.none, .none): return true
                 case (.bool(let a), .bool(let b)): return a == b
                 case (.int(let a), .int(let b)): return a == b && a >= -5 && a <= 256
-                case (.string(let a), .string(let b)): return a == b
                 case (.object(let a), .object(let b)): return a === b
                 case (.macro(let a), .macro(let b)): return a === b
                 default: return false

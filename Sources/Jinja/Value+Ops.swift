@@ -19,7 +19,7 @@ func pyEquals(_ a: Value, _ b: Value) -> Bool {
             guard let w = y.get(k), pyEquals(v, w) else { return false }
         }
         return true
-    case (.object(let x), .object(let y)): return x === y
+    case (.object(let x), .object(let y)): return x === y || x.isEqual(to: y)
     case (.macro(let x), .macro(let y)): return x === y
     default:
         if let x = a.numeric, let y = b.numeric {
@@ -73,10 +73,8 @@ extension State {
     func compare(_ op: CompareOp, _ l: Value, _ r: Value) throws -> Bool {
         switch op {
         case .eq, .ne:
-            if strict {
-                if case .undefined(let u) = l { throw undefinedError(u) }
-                if case .undefined(let u) = r { throw undefinedError(u) }
-            }
+            if case .undefined(let u) = l, isStrict(u) { throw undefinedError(u) }
+            if case .undefined(let u) = r, isStrict(u) { throw undefinedError(u) }
             return pyEquals(l, r) == (op == .eq)
         case .lt: return try pyLess(try defined(l), try defined(r))
         case .gt: return try pyLess(try defined(r), try defined(l))
@@ -93,7 +91,7 @@ extension State {
 
     /// Python's `item in container`.
     func contains(_ container: Value, _ item: Value) throws -> Bool {
-        if strict, case .undefined(let u) = item { throw undefinedError(u) }
+        if case .undefined(let u) = item, isStrict(u) { throw undefinedError(u) }
         switch container {
         case .string(let s):
             guard case .string(let sub) = item else {
@@ -106,7 +104,7 @@ extension State {
             guard item.isHashable else { throw JinjaError(.type, "unhashable type: '\(item.typeName)'") }
             return d.contains(item)
         case .undefined(let u):
-            if strict { throw undefinedError(u) }
+            if isStrict(u) { throw undefinedError(u) }
             return false
         case .object(let o):
             if let items = o.iterate() { return items.contains { pyEquals($0, item) } }
@@ -150,6 +148,12 @@ extension State {
         case (.add, .string(let a), .string(let b)): return .string(a + b)
         case (.add, .list(let a), .list(let b)): return .makeList(a.items + b.items)
         case (.add, .tuple(let a), .tuple(let b)): return .tuple(a + b)
+        case (.mul, .tuple(let a), _), (.mul, _, .tuple(let a)):
+            guard let n = (l.isTupleValue ? r : l).asInt else { break }
+            if n > 0 && a.count * n > 10_000_000 { throw JinjaError(.value, "tuple repetition too large") }
+            var out: [Value] = []
+            if n > 0 { for _ in 0..<n { out += a } }
+            return .tuple(out)
         case (.mul, .string(let s), _), (.mul, _, .string(let s)):
             guard let n = (l.isStringKey ? r : l).asInt else { break }
             if n > 0 && s.utf8.count * n > 100_000_000 { throw JinjaError(.value, "string repetition too large") }
@@ -257,4 +261,5 @@ extension State {
 
 extension Value {
     var isListValue: Bool { if case .list = self { return true }; return false }
+    var isTupleValue: Bool { if case .tuple = self { return true }; return false }
 }

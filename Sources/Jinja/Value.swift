@@ -147,7 +147,12 @@ public struct Undefined: Sendable {
     public let name: String
     /// Jinja2's message, e.g. `'x' is undefined` or `'dict object' has no attribute 'y'`.
     public let message: String
-    public init(name: String, message: String) { self.name = name; self.message = message }
+    /// Jinja2 makes some undefined values plain `Undefined` even in strict environments
+    /// (an inline `if` without `else`): those never fail when printed or tested.
+    public let soft: Bool
+    public init(name: String, message: String, soft: Bool = false) {
+        self.name = name; self.message = message; self.soft = soft
+    }
 }
 
 /// The box behind `Value.list`.
@@ -247,6 +252,14 @@ struct HashKey: Hashable {
         default: h.combine(-1)
         }
     }
+}
+
+extension Value: CustomStringConvertible {
+    /// `repr(value)`, for debugging.
+    public var description: String { pythonRepr() }
+
+    /// Python's `==` (`1 == 1.0`, deep equality of lists and dicts, identity or `isEqual` for objects).
+    public func pythonEquals(_ other: Value) -> Bool { pyEquals(self, other) }
 }
 
 // MARK: - Literals

@@ -1,0 +1,2 @@
+-- model: {{ model_name }}
+-- generated for {{ target.name }}

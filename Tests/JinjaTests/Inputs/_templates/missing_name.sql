@@ -1,0 +1,1 @@
+{% macro only_this() %}x{% endmacro %}

@@ -1,0 +1,1 @@
+{{ loop.index }}:{{ item }}{% if not loop.last %},{% endif %}

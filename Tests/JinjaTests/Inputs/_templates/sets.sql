@@ -1,0 +1,2 @@
+{%- set inner_var = 'from include' -%}
+[{{ outer_var | default('no outer') }}]
