@@ -37,7 +37,7 @@ public enum YAMLReader {
     static func value(_ node: Yams.Node) -> ConfigValue {
         switch node {
         case .scalar(let s):
-            switch Tag.Name(rawValue: s.tag.description) {
+            switch Tag.Name(rawValue: node.tag.description) {
             case .null: return .null
             case .bool: return node.bool.map(ConfigValue.bool) ?? .string(s.string)
             case .int:
