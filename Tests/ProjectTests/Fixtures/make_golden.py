@@ -14,6 +14,24 @@ SOURCE_KEYS = ["unique_id", "name", "source_name", "fqn", "path", "original_file
                "identifier", "loader", "loaded_at_field", "freshness", "description", "source_description",
                "meta", "tags"]
 
+# `dbt ls` cases: each is a list of (flag, value) pairs.
+SELECTIONS = [[("-s", s)] for s in [
+    "stg_orders", "+stg_orders", "stg_orders+", "1+customers", "customers+1", "@stg_orders", "tag:staging",
+    "tag:mart", "path:models/staging", "path:models/marts/finance/orders.sql", "models/marts", "file:stg_orders.sql",
+    "fqn:staging.*", "staging", "marts.finance", "package:jaffle_shop", "config.materialized:table",
+    "config.materialized:incremental", "source:raw_source", "source:raw_source.im_arrival_scan+", "resource_type:seed",
+    "test_type:generic", "test_type:singular", "test_name:accepted_values", "tag:staging,config.materialized:table",
+    "stg_orders stg_customers", "stg_*", "2+orders", "source:other_db+", "config.severity:warn", "tag:money",
+    "selector:nightly_marts",
+]] + [
+    [("-s", "staging"), ("--exclude", "stg_orders")],
+    [("--exclude", "tag:staging")],
+    [("--selector", "nightly_marts")],
+    [("--selector", "staging_and_up")],
+    [("--selector", "orders_upstream")],
+    [("-s", "+customers"), ("--exclude", "resource_type:test")],
+]
+
 def main(dbt):
     for project in ["jaffle_shop"]:
         work = tempfile.mkdtemp()
@@ -35,6 +53,15 @@ def main(dbt):
             "docs": {k: d for k, d in m["docs"].items() if d["package_name"] == project},
             "macros": sorted(k for k, d in m["macros"].items() if d["package_name"] == project),
         }
+        golden["selection"] = {}
+        for case in SELECTIONS:
+            args = [dbt, "ls", "--profiles-dir", prof, "--resource-type", "all", "--output", "json",
+                    "--output-keys", "unique_id", "--quiet"]
+            for flag, value in case:
+                args += [flag] + value.split(" ")
+            out = subprocess.run(args, cwd=os.path.join(work, project), check=True, capture_output=True, text=True).stdout
+            ids = sorted(json.loads(line)["unique_id"] for line in out.splitlines() if line.startswith("{"))
+            golden["selection"][" ".join(f"{f} {v}" for f, v in case)] = ids
         with open(os.path.join(HERE, project + ".golden.json"), "w") as f:
             json.dump(golden, f, indent=1)
         shutil.rmtree(work)
