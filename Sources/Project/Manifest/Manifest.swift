@@ -39,10 +39,22 @@ public struct Manifest: Sendable {
 
     // MARK: - Building
 
-    /// Adds (or replaces) a node, keeping first-insertion order.
+    /// Adds a node, keeping insertion order.
+    ///
+    /// Two files that give the same unique id (`models/a/x.sql` and `models/b/x.sql`) are both
+    /// kept until `resolve()`, the second under the key `<unique id>#2`, because a `config()` call
+    /// may still disable one of them; `resolve()` then fails with `.duplicateResource` if both stay
+    /// enabled.
     public mutating func add(_ node: Node) {
-        if nodes.updateValue(node, forKey: node.uniqueID) == nil { nodeIDs.append(node.uniqueID) }
+        var key = node.uniqueID
+        var n = 2
+        while nodes[key] != nil { key = "\(node.uniqueID)#\(n)"; n += 1 }
+        nodes[key] = node
+        nodeIDs.append(key)
     }
+
+    /// Replaces the node stored under `key` (a key of `nodeIDs`).
+    package mutating func replace(_ key: String, with node: Node) { nodes[key] = node }
 
     /// Adds (or replaces) a source table.
     public mutating func add(_ source: SourceDefinition) {

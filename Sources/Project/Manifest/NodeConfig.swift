@@ -181,7 +181,23 @@ package enum ConfigMerge {
         for hookKey in ["pre-hook", "post-hook"] where merged[hookKey] != nil {
             merged[hookKey] = .array(Hook.list(merged[hookKey]).map(\.configValue))
         }
-        if type == .test, let sev = merged["severity"]?.asString, sev.isEmpty { merged["severity"] = "ERROR" }
+        if type == .test {
+            // dbt's TestConfig.finalize_and_validate: store_failures and store_failures_as imply each other.
+            let asValue = merged["store_failures_as"]?.asString
+            if asValue == nil {
+                switch merged["store_failures"]?.asBool {
+                case true?: merged["store_failures_as"] = "table"
+                case false?: merged["store_failures_as"] = "ephemeral"
+                case nil: break
+                }
+            } else if let asValue {
+                switch asValue {
+                case "ephemeral": merged["store_failures"] = false
+                case "table", "view": merged["store_failures"] = true
+                default: break
+                }
+            }
+        }
         return (NodeConfig(values: merged), unrendered)
     }
 }

@@ -219,7 +219,7 @@ public struct ConfigObject: Sendable, Hashable, Codable, Sequence {
     public static func == (a: ConfigObject, b: ConfigObject) -> Bool { a.storage == b.storage }
     public func hash(into h: inout Hasher) { h.combine(storage) }
 
-    private struct Key: CodingKey {
+    private struct JSONKey: CodingKey {
         var stringValue: String
         var intValue: Int? { nil }
         init(stringValue: String) { self.stringValue = stringValue }
@@ -227,14 +227,20 @@ public struct ConfigObject: Sendable, Hashable, Codable, Sequence {
     }
 
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: Key.self)
+        let c = try decoder.container(keyedBy: JSONKey.self)
         for k in c.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
             self[k.stringValue] = try c.decode(ConfigValue.self, forKey: k)
         }
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Key.self)
-        for (k, v) in entries { try c.encode(v, forKey: Key(stringValue: k)) }
+        var c = encoder.container(keyedBy: JSONKey.self)
+        for (k, v) in entries { try c.encode(v, forKey: JSONKey(stringValue: k)) }
+    }
+}
+
+extension ConfigObject: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral elements: (String, ConfigValue)...) {
+        self.init(elements.map { (key: $0.0, value: $0.1) })
     }
 }

@@ -37,13 +37,16 @@ public enum YAMLReader {
     static func value(_ node: Yams.Node) -> ConfigValue {
         switch node {
         case .scalar(let s):
-            switch Tag.Name(rawValue: s.tag.description) {
+            switch Tag.Name(rawValue: node.tag.description) {
             case .null: return .null
             case .bool: return node.bool.map(ConfigValue.bool) ?? .string(s.string)
             case .int:
                 if let i = node.int { return .int(i) }
                 return node.float.map(ConfigValue.double) ?? .string(s.string)
-            case .float: return node.float.map(ConfigValue.double) ?? .string(s.string)
+            case .float:
+                // YAML 1.1 (PyYAML) floats need a dot and a signed exponent: `1e3` is a string there.
+                guard isPyYAMLFloat(s.string) else { return .string(s.string) }
+                return node.float.map(ConfigValue.double) ?? .string(s.string)
             default: return .string(s.string)
             }
         case .sequence(let seq):
@@ -68,6 +71,15 @@ public enum YAMLReader {
         case .alias:
             return .null
         }
+    }
+
+    private static let pyFloat: NSRegularExpression? = try? NSRegularExpression(pattern:
+        "^(?:[-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+][0-9]+)?|\\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$")
+
+    /// PyYAML's float resolver pattern (YAML 1.1).
+    static func isPyYAMLFloat(_ text: String) -> Bool {
+        guard let re = pyFloat else { return true }
+        return re.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 
     private static func keyString(_ node: Yams.Node) -> String {

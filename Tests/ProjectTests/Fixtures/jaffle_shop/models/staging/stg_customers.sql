@@ -1,0 +1,3 @@
+{{ config(alias='customers_stg') }}
+select id as customer_id, first_name, last_name
+from {{ ref('raw_customers') }}
