@@ -529,10 +529,12 @@ def main():
             if kind == "view":  # a view's SQL errors only show when it is read
                 db.execute("select * from %s limit 1" % relation).fetchall()
             db.commit()
-            rows = db.execute("select count(*) from %s" % relation).fetchone()[0]
+            seconds = time.time() - started
+            rows = db.execute("select count(*) from %s" % relation).fetchone()[0] if kind == "table" else None
             built += 1
-            print("%2d of %d OK created sql %s model %s (%d rows) in %.2fs"
-                  % (index, len(order), kind, str(relation).strip('"'), rows, time.time() - started))
+            print("%2d of %d OK created sql %s model %s%s in %.2fs"
+                  % (index, len(order), kind, str(relation).strip('"'),
+                     "" if rows is None else " (%d rows)" % rows, seconds))
         except sqlite3.Error as error:
             problems += 1
             print("%2d of %d ERROR creating %s: %s" % (index, len(order), relation, error))

@@ -2,36 +2,29 @@
 -- row on every day of data (0 when it had no orders) so that growth rates and forecasts compare
 -- like with like.
 
-with orders as (
-
-    select created_date, client_type, business_type
-    from {{ ref('stg_orders') }}
-
-),
-
-calendar as (
-
-    select distinct created_date as order_date
-    from orders
-
-),
-
-segments as (
-
-    select distinct client_type, business_type
-    from orders
-
-),
-
-counts as (
+with counts as (
 
     select
         created_date as order_date,
         client_type,
         business_type,
         count(*) as orders_count
-    from orders
+    from {{ ref('stg_orders') }}
     group by created_date, client_type, business_type
+
+),
+
+calendar as (
+
+    select distinct order_date
+    from counts
+
+),
+
+segments as (
+
+    select distinct client_type, business_type
+    from counts
 
 )
 

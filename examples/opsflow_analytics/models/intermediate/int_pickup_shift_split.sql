@@ -7,9 +7,11 @@
 
 with picked_up as (
 
-    select pickup_date, client_type, business_type, pickup_shift
+    -- Pickups per day, segment and shift (small: the staging view is read once).
+    select pickup_date, client_type, business_type, pickup_shift, count(*) as pickups
     from {{ ref('stg_orders') }}
     where picked_up_at is not null
+    group by pickup_date, client_type, business_type, pickup_shift
 
 ),
 
@@ -44,7 +46,7 @@ segments as (
 
 segment_totals as (
 
-    select client_type, business_type, count(*) as pickups
+    select client_type, business_type, sum(pickups) as pickups
     from recent
     group by client_type, business_type
 
@@ -52,7 +54,7 @@ segment_totals as (
 
 segment_shift_counts as (
 
-    select client_type, business_type, pickup_shift as shift, count(*) as pickups
+    select client_type, business_type, pickup_shift as shift, sum(pickups) as pickups
     from recent
     group by client_type, business_type, pickup_shift
 
@@ -62,7 +64,7 @@ overall as (
 
     select
         pickup_shift as shift,
-        {{ ratio('count(*)', '(select count(*) from recent)') }} as share
+        {{ ratio('sum(pickups)', '(select sum(pickups) from recent)') }} as share
     from recent
     group by pickup_shift
 
