@@ -464,6 +464,8 @@ def property_tests(project):
                         (name, args), = entry.items()
                         args = dict(args or {})
                     config = dict(args.pop("config", {}) or {})
+                    # dbt >= 1.10 nests test arguments under `arguments:`; top-level ones still work.
+                    args.update(args.pop("arguments", {}) or {})
                     tests.append((name, model["name"], column["name"], args, config))
     return tests
 
@@ -475,6 +477,24 @@ def run_test(db, sql, severity):
     return status, failures, time.time() - started
 
 
+def compare_with_dbt(target, rendered_tests):
+    """dbt-core as the oracle: its compiled generic tests (default__test_* macros, which no adapter
+    overrides) must equal ours once its relation names are written the OpsFlow SQLite way."""
+    same, different = 0, 0
+    for path in sorted(target.glob("compiled/*/models/**/*.yml/*.sql")):
+        ours = rendered_tests.get(path.stem)
+        if ours is None:  # dbt names tests with arguments after their values or a hash
+            continue
+        theirs = re.sub(r'(?:"\w+"\.)?"(\w+)"\."(\w+)"', r'"\1.\2"', path.read_text())
+        if theirs.strip() == ours.strip():
+            same += 1
+        else:
+            different += 1
+            print("  DIFFERS FROM dbt compile: %s" % path.stem)
+    print("generic tests identical to dbt compile: %d of %d compared" % (same, same + different))
+    return different
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", default=None, help="SQLite file to build into (default: a temporary file)")
@@ -483,6 +503,8 @@ def main():
     parser.add_argument("--end-date", default="2026-11-29")
     parser.add_argument("--csv-dir", default=None, help="load the CSV files written by the Swift generator instead")
     parser.add_argument("--keep-sql", default=None, help="write the rendered SQL of every node into this folder")
+    parser.add_argument("--compare-dbt", default=None, metavar="TARGET_DIR",
+                        help="compare the rendered generic tests with `dbt compile`'s (its target/ folder)")
     args = parser.parse_args()
 
     db_path = args.db or os.path.join(tempfile.mkdtemp(prefix="opsflow-harness-"), "opsflow.sqlite")
@@ -540,6 +562,7 @@ def main():
             print("%2d of %d ERROR creating %s: %s" % (index, len(order), relation, error))
 
     counts = {"PASS": 0, "WARN": 0, "FAIL": 0, "ERROR": 0}
+    rendered_tests = {}
     tests = property_tests(project)
     for name, model, column, kwargs, config in tests:
         ctx, _ = project.context(config={**config, "severity": config.get("severity", "error")})
@@ -556,6 +579,7 @@ def main():
             if macro is None:
                 raise CompilerError("no generic test %r" % name)
             sql = str(macro(**call_args))
+            rendered_tests[label] = sql
             if keep:
                 (keep / ("test_" + label + ".sql")).write_text(sql)
             status, failures, seconds = run_test(db, sql, config.get("severity", "error"))
@@ -576,6 +600,9 @@ def main():
             print("   %s: %s" % (path.stem, error))
         counts[status] += 1
         print("%-5s %-70s failures=%d (%.2fs)" % (status, path.stem, failures, seconds))
+
+    if args.compare_dbt:
+        problems += compare_with_dbt(Path(args.compare_dbt), rendered_tests)
 
     print("\nmodels built: %d of %d; tests: PASS=%d WARN=%d FAIL=%d ERROR=%d TOTAL=%d"
           % (built, len(order), counts["PASS"], counts["WARN"], counts["FAIL"], counts["ERROR"], sum(counts.values())))
