@@ -56,6 +56,7 @@ extension ProjectCompiler {
             }
         }
         try manifest.resolve()
+        _ = try Graph(manifest)  // a cycle is a parse error, as in dbt
         self.setManifest(manifest)
         try nameRelations()
         buildIndexes()
