@@ -13,12 +13,16 @@ OpsFlow's own engine can run them:
    tables in dependency order into a real SQLite file;
 4. runs every data test (generic tests rendered from the macros, the custom generic test, the
    singular tests) and prints PASS/WARN/FAIL;
-5. prints the forecast table.
+5. recomputes every mart row in plain Python from the raw rows, following the documented rules,
+   and compares (the oracle of the SQL); with --compare-dbt, also compares the rendered generic
+   tests with the ones `dbt compile` (dbt-core) wrote;
+6. prints the forecast table.
 
 Relations follow OpsFlow's SQLite naming: `schema.identifier` is ONE double-quoted table name.
 
     python3 scripts/example_harness.py [--db PATH] [--days 90] [--orders-per-day 400]
                                        [--end-date 2026-11-29] [--csv-dir DIR] [--keep-sql DIR]
+                                       [--compare-dbt examples/opsflow_analytics/target]
 
 Exit code 0 when every model builds and no test fails (warnings allowed), else 1.
 """
