@@ -13,12 +13,16 @@ OpsFlow's own engine can run them:
    tables in dependency order into a real SQLite file;
 4. runs every data test (generic tests rendered from the macros, the custom generic test, the
    singular tests) and prints PASS/WARN/FAIL;
-5. prints the forecast table.
+5. recomputes every mart row in plain Python from the raw rows, following the documented rules,
+   and compares (the oracle of the SQL); with --compare-dbt, also compares the rendered generic
+   tests with the ones `dbt compile` (dbt-core) wrote;
+6. prints the forecast table.
 
 Relations follow OpsFlow's SQLite naming: `schema.identifier` is ONE double-quoted table name.
 
     python3 scripts/example_harness.py [--db PATH] [--days 90] [--orders-per-day 400]
                                        [--end-date 2026-11-29] [--csv-dir DIR] [--keep-sql DIR]
+                                       [--compare-dbt examples/opsflow_analytics/target]
 
 Exit code 0 when every model builds and no test fails (warnings allowed), else 1.
 """
@@ -430,6 +434,157 @@ def load_raw(db, orders, scans):
     db.commit()
 
 
+# --------------------------------------------------------------------------- Python oracle of the marts
+
+
+def shift_of(hour):
+    return "T1" if 6 <= hour <= 13 else ("T2" if 14 <= hour <= 21 else "T3")
+
+
+def python_marts(orders, scans, vars_):
+    """The marts recomputed in plain Python from the raw rows, following the documented rules."""
+    def client_type(name):
+        return "Client_A" if name[:8] == "Client_A" else (name if name in ("Client_B", "Client_C") else "Regional_Sales")
+
+    def business_type(ctype, raw):
+        return "D2D" if ctype == "Regional_Sales" else ("CB" if raw == "CROSS BORDER" else raw)
+
+    clean = []
+    for waybill, created, picked, name, raw_bt in orders:
+        name = name.strip()
+        if name.upper() == "TEST":
+            continue
+        ctype = client_type(name)
+        clean.append((created, picked, ctype, business_type(ctype, raw_bt.strip().upper())))
+    counts, segments, dates = {}, set(), set()
+    for created, _, ctype, btype in clean:
+        key = (created[:10], ctype, btype)
+        counts[key] = counts.get(key, 0) + 1
+        segments.add((ctype, btype))
+        dates.add(created[:10])
+    daily = {(d, c, b): counts.get((d, c, b), 0) for d in dates for c, b in segments}
+
+    def shifted(day, n):
+        return str(dt.date.fromisoformat(day) + dt.timedelta(days=n))
+
+    growth = {}
+    for (d, c, b), n in daily.items():
+        prev, week = daily.get((shifted(d, -1), c, b)), daily.get((shifted(d, -7), c, b))
+        growth[(d, c, b)] = (n, n / prev if prev else None, n / week if week else None)
+
+    operational, pickups = {}, {}
+    for created, picked, ctype, btype in clean:
+        if picked is None:
+            continue
+        pdate = picked[:10]
+        lag = min(5, (dt.date.fromisoformat(pdate) - dt.date.fromisoformat(created[:10])).days)
+        shift = shift_of(int(picked[11:13]))
+        entry = operational.setdefault((pdate, ctype, btype), {"n": 0, "lag": [0] * 6, "shift": {"T1": 0, "T2": 0, "T3": 0}})
+        entry["n"] += 1
+        entry["lag"][lag] += 1
+        entry["shift"][shift] += 1
+        pickups[(pdate, ctype, btype, shift)] = pickups.get((pdate, ctype, btype, shift), 0) + 1
+    operational = {k: [v["lag"][i] / v["n"] for i in range(6)] + [v["shift"][s] / v["n"] for s in ("T1", "T2", "T3")]
+                   for k, v in operational.items()}
+
+    cdc = {}
+    for waybill, scanned, station, name in scans:
+        name = name.strip()
+        if name.upper() == "TEST" or station.strip() != vars_["cdc_station"]:
+            continue
+        entry = cdc.setdefault((scanned[:10], client_type(name)), {"T1": 0, "T2": 0, "T3": 0})
+        entry[shift_of(int(scanned[11:13]))] += 1
+    cdc = {k: [v[s] / sum(v.values()) for s in ("T1", "T2", "T3")] for k, v in cdc.items()}
+
+    # The forecast (mart_volume_forecast's description).
+    weeks, spike = int(vars_.get("forecast_history_weeks", 4)), float(vars_.get("forecast_spike_factor", 1.5))
+    last = max(dates)
+
+    def before_last(day):
+        return (dt.date.fromisoformat(last) - dt.date.fromisoformat(day)).days
+
+    def weekday(day):  # 0 = Sunday
+        return (dt.date.fromisoformat(day).weekday() + 1) % 7
+
+    history = [(d, c, b, n) for (d, c, b), (n, _, wow) in growth.items()
+               if before_last(d) < 7 * weeks and not (wow is not None and wow > spike)]
+    sums = {}
+    for d, c, b, n in history:
+        sums.setdefault((c, b, weekday(d)), []).append(n)
+    means = {k: sum(v) / len(v) for k, v in sums.items()}
+    ratios = {}
+    for d, c, b, n in history:
+        if before_last(d) < 7 and means[(c, b, weekday(d))]:
+            ratios.setdefault((c, b), []).append(n / means[(c, b, weekday(d))])
+    trend = {k: min(1.5, max(0.5, sum(v) / len(v))) for k, v in ratios.items()}
+    last_pickup = max(k[0] for k in pickups)
+    recent = {k: v for k, v in pickups.items()
+              if (dt.date.fromisoformat(last_pickup) - dt.date.fromisoformat(k[0])).days < 7 * weeks}
+    overall = {s: sum(v for k, v in recent.items() if k[3] == s) / sum(recent.values()) for s in ("T1", "T2", "T3")}
+    forecast = {}
+    for offset in range(1, int(vars_["forecast_horizon_days"]) + 1):
+        day = shifted(last, offset)
+        for c, b in segments:
+            mean = means.get((c, b, weekday(day)))
+            if mean is None:
+                continue
+            total = sum(v for k, v in recent.items() if k[1:3] == (c, b))
+            for s in ("T1", "T2", "T3"):
+                share = (sum(v for k, v in recent.items() if k[1:] == (c, b, s)) / total) if total else overall[s]
+                forecast[(day, c, b, s)] = round(mean * trend.get((c, b), 1.0) * share, 2)
+    return growth, operational, cdc, forecast
+
+
+def check_marts_against_python(db, project, orders, scans):
+    """Every row of every mart against the Python recomputation (the oracle of the SQL)."""
+    growth, operational, cdc, forecast = python_marts(orders, scans, project.vars)
+    rel = project.relation_for
+    problems = []
+
+    def close(a, b, tolerance=1e-9):
+        return (a is None and b is None) or (a is not None and b is not None and abs(a - b) <= tolerance)
+
+    rows = db.execute("select order_date, client_type, business_type, orders_count, day_over_day_growth, "
+                      "week_over_week_growth from %s" % rel("mart_natural_growth_daily")).fetchall()
+    if len(rows) != len(growth):
+        problems.append("mart_natural_growth_daily: %d rows, Python %d" % (len(rows), len(growth)))
+    for d, c, b, n, dod, wow in rows:
+        expected = growth.get((d, c, b))
+        if expected is None or expected[0] != n or not close(dod, expected[1]) or not close(wow, expected[2]):
+            problems.append("mart_natural_growth_daily %s: %r vs Python %r" % ((d, c, b), (n, dod, wow), expected))
+    rows = db.execute("select pickup_date, client_type, business_type, ratio_created_t, ratio_created_t_minus_1, "
+                      "ratio_created_t_minus_2, ratio_created_t_minus_3, ratio_created_t_minus_4, ratio_created_others, "
+                      "ratio_shift_t1, ratio_shift_t2, ratio_shift_t3 from %s" % rel("mart_operational_ratios")).fetchall()
+    if len(rows) != len(operational):
+        problems.append("mart_operational_ratios: %d rows, Python %d" % (len(rows), len(operational)))
+    for row in rows:
+        expected = operational.get(tuple(row[:3]))
+        if expected is None or not all(close(a, b) for a, b in zip(row[3:], expected)):
+            problems.append("mart_operational_ratios %s differs" % (row[:3],))
+    rows = db.execute("select scan_date, client_type, ratio_shift_t1, ratio_shift_t2, ratio_shift_t3 from %s"
+                      % rel("mart_cdc_ratios")).fetchall()
+    if len(rows) != len(cdc):
+        problems.append("mart_cdc_ratios: %d rows, Python %d" % (len(rows), len(cdc)))
+    for row in rows:
+        expected = cdc.get(tuple(row[:2]))
+        if expected is None or not all(close(a, b) for a, b in zip(row[2:], expected)):
+            problems.append("mart_cdc_ratios %s differs" % (row[:2],))
+    rows = db.execute("select forecast_date, client_type, business_type, shift, forecast_orders from %s"
+                      % rel("mart_volume_forecast")).fetchall()
+    if len(rows) != len(forecast):
+        problems.append("mart_volume_forecast: %d rows, Python %d" % (len(rows), len(forecast)))
+    for row in rows:
+        expected = forecast.get(tuple(row[:4]))
+        if expected is None or not close(row[4], expected, 0.011):
+            problems.append("mart_volume_forecast %s: %r vs Python %r" % (row[:4], row[4], expected))
+    for problem in problems[:10]:
+        print("  ORACLE MISMATCH: " + problem)
+    print("marts against the Python oracle: %s (%d growth, %d operational, %d cdc, %d forecast rows)"
+          % ("all rows match" if not problems else "%d mismatches" % len(problems),
+             len(growth), len(operational), len(cdc), len(forecast)))
+    return len(problems)
+
+
 # --------------------------------------------------------------------------- build and test
 
 
@@ -601,6 +756,7 @@ def main():
         counts[status] += 1
         print("%-5s %-70s failures=%d (%.2fs)" % (status, path.stem, failures, seconds))
 
+    problems += check_marts_against_python(db, project, orders, scans)
     if args.compare_dbt:
         problems += compare_with_dbt(Path(args.compare_dbt), rendered_tests)
 

@@ -25,6 +25,11 @@
 public struct DemoGenerator: Sendable {
     public let options: DemoOptions
 
+    /// The columns of `im_global_collect_rate` (see ``OrderRow/orderColumns``).
+    public static var orderColumns: [DemoColumn] { OrderRow.orderColumns }
+    /// The columns of `im_arrival_scan` (see ``ScanRow/scanColumns``).
+    public static var scanColumns: [DemoColumn] { ScanRow.scanColumns }
+
     /// - Throws: ``DemoError`` when the options are out of range.
     public init(options: DemoOptions) throws {
         try options.validate()
@@ -94,7 +99,8 @@ public struct DemoGenerator: Sendable {
 
     /// Window indices of promotion days: about one per 30 days, never in the first week.
     func promotionDays() -> Set<Int> {
-        var rng = SplitMix64(seed: options.seed &+ 0x5EED_0F_9A0)
+        // A stream of its own, so that promotion days do not shift when daily draws change.
+        var rng = SplitMix64(seed: options.seed &+ 0x0000_5EED_0F9A_0000)
         let count = max(1, options.days / 30)
         guard options.days > 7 else { return [] }
         var days = Set<Int>()

@@ -167,6 +167,14 @@ import Testing
         #expect(stations.count >= 3)
     }
 
+    @Test func columnsMatchTheSourceDefinition() throws {
+        // The source's columns as DESIGN.md lists them (and models/sources.yml declares them).
+        #expect(DemoGenerator.orderColumns.map { "\($0.name):\($0.type)" } ==
+                ["waybillNo:STRING", "createDate:TIMESTAMP", "pickupTime:TIMESTAMP", "clientName:STRING", "businessType:STRING"])
+        #expect(DemoGenerator.scanColumns.map { "\($0.name):\($0.type)" } ==
+                ["waybillNo:STRING", "scanDate:TIMESTAMP", "scanStation:STRING", "clientName:STRING"])
+    }
+
     @Test func invalidOptionsAreErrorsNotTraps() throws {
         #expect(throws: DemoError.self) { try DemoDate(year: 2026, month: 2, day: 29) }
         #expect(throws: DemoError.self) { try DemoDate(year: 2026, month: 13, day: 1) }
