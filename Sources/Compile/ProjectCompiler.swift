@@ -134,10 +134,29 @@ public final class ProjectCompiler: @unchecked Sendable {
         globals["should_store_failures"] = .function(NativeFunction("should_store_failures") { _, state in
             .bool(state.recorder?.node?.config.storeFailures ?? false)
         })
-        globals["graph"] = .makeDict([("nodes", .makeDict([])), ("sources", .makeDict([]))])
+        globals["graph"] = .object(GraphObject { [unowned self] in self.graphValues() })
+        globals["fromyaml"] = .function(Builtins.fromYAML)
+        globals["toyaml"] = .function(Builtins.toYAML)
         for environment in [parseEnvironment, compileEnvironment] {
             for (name, value) in globals { environment.globals[name] = value }
         }
+    }
+
+    /// `graph.nodes` / `graph.sources` from the parsed manifest.
+    func graphValues() -> (nodes: Value, sources: Value) {
+        let manifest = self.manifest
+        let nodes = manifest.nodeIDs.compactMap { id in manifest.nodes[id].map { (id, modelValue($0)) } }
+        let sources = manifest.sourceIDs.compactMap { id -> (String, Value)? in
+            guard let source = manifest.sources[id] else { return nil }
+            return (id, .makeDict([
+                ("unique_id", .string(id)), ("name", .string(source.name)), ("source_name", .string(source.sourceName)),
+                ("schema", .string(source.schema)), ("identifier", .string(source.identifier)),
+                ("database", source.database.map(Value.string) ?? .none), ("resource_type", .string("source")),
+                ("loaded_at_field", source.loadedAtField.map(Value.string) ?? .none),
+                ("description", .string(source.description)), ("relation_name", source.relationName.map(Value.string) ?? .none),
+            ]))
+        }
+        return (.makeDict(nodes), .makeDict(sources))
     }
 
     /// `adapter.dispatch` prefixes: the adapter type, then the dialect when it differs.

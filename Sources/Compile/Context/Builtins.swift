@@ -1,6 +1,7 @@
 import Foundation
 import Jinja
 import Project
+import Yams
 
 /// Receives `log()` and `exceptions.warn()` messages from templates.
 public protocol CompileLogSink: Sendable {
@@ -146,5 +147,25 @@ enum Builtins {
             }
         }
         return out + "\""
+    }
+}
+
+extension Builtins {
+    /// `fromyaml(string, default=None)`: YAML read the way dbt reads it (PyYAML's safe_load rules).
+    static let fromYAML = NativeFunction("fromyaml") { args, _ in
+        guard let text = args.value(0, "value")?.asString, let parsed = try? YAMLReader.parse(text, file: "fromyaml") else {
+            return args.value(1, "default") ?? .none
+        }
+        return Value(parsed)
+    }
+
+    /// `toyaml(value)`: block-style YAML.
+    static let toYAML = NativeFunction("toyaml") { args, state in
+        let value = args.value(0, "value") ?? .none
+        do {
+            return .string(try Yams.dump(object: value.configValue.jsonObject, sortKeys: args.value(1, "sort_keys")?.isTruthy ?? false))
+        } catch {
+            throw state.error(.value, "toyaml could not serialise the value: \(error)")
+        }
     }
 }
