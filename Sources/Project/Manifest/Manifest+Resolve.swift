@@ -133,6 +133,8 @@ extension Manifest {
             if let a = enabled[id]?.attachedNode, enabled[a] == nil { enabled[id]?.attachedNode = nil }
         }
 
+        Self.inferPrimaryKeys(&enabled, order: order, disabled: disabled)
+
         var parents: [String: [String]] = [:]
         var children: [String: [String]] = [:]
         parents.reserveCapacity(order.count + sourceOrder.count)
@@ -148,6 +150,47 @@ extension Manifest {
         self.warnings = warnings
         setSourcesResolved(sourceMap, ids: sourceOrder)
         setResolved(nodes: enabled, nodeIDs: order, disabled: disabled, parentMap: parents, childMap: children)
+    }
+
+    /// dbt's `infer_primary_key`: primary-key constraints, else columns with unique and not_null
+    /// tests, else columns with unique tests (enabled, then disabled).
+    static func inferPrimaryKeys(_ nodes: inout [String: Node], order: [String], disabled: [String: [Node]]) {
+        var testsByModel: [String: [(Node, Bool)]] = [:]
+        for id in order { if let t = nodes[id], t.isGenericTest, let a = t.attachedNode { testsByModel[a, default: []].append((t, true)) } }
+        for list in disabled.values {
+            for t in list where t.isGenericTest { if let a = t.attachedNode { testsByModel[a, default: []].append((t, false)) } }
+        }
+        for id in order {
+            guard var n = nodes[id], n.resourceType == .model else { continue }
+            var key: [String]?
+            for c in n.constraints where c["type"]?.asString == "primary_key" { key = c["columns"]?.asStringList ?? [] ; break }
+            if key == nil {
+                for col in n.columns where col.constraints.contains(where: { $0["type"]?.asString == "primary_key" }) {
+                    key = [col.name]; break
+                }
+            }
+            if key == nil {
+                var uniqueOn = Set<String>(), uniqueOff = Set<String>(), notNull = Set<String>()
+                for (t, on) in testsByModel[id] ?? [] {
+                    guard let meta = t.testMetadata else { continue }
+                    var cols: [String] = []
+                    if let c = meta.kwargs["column_name"]?.asString { cols = [c] } else if let cs = meta.kwargs["combination_of_columns"]?.asArray {
+                        cols = cs.compactMap(\.asString)
+                    }
+                    for c in cols {
+                        if meta.name == "unique" || meta.name == "unique_combination_of_columns" {
+                            if on { uniqueOn.insert(c) } else { uniqueOff.insert(c) }
+                        } else if meta.name == "not_null" {
+                            notNull.insert(c)
+                        }
+                    }
+                }
+                let both = notNull.filter { uniqueOn.contains($0) || uniqueOff.contains($0) }
+                key = !both.isEmpty ? both.sorted() : (!uniqueOn.isEmpty ? uniqueOn.sorted() : uniqueOff.sorted())
+            }
+            n.primaryKey = key ?? []
+            nodes[id] = n
+        }
     }
 
     /// Up to three names within a small edit distance (or sharing a prefix), closest first.
