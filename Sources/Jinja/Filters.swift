@@ -189,7 +189,12 @@ enum Filters {
         }
         let first = b[1]?.isTruthy ?? false
         let blank = b[2]?.isTruthy ?? false
-        let text = try s(v, state) + "\n"
+        // Jinja2 appends "\n" to the value itself: only strings work.
+        guard case .string(let str) = v else {
+            if case .undefined(let u) = v { throw state.undefinedError(u) }
+            throw JinjaError(.type, "unsupported operand type(s) for +=: '\(v.typeName)' and 'str'")
+        }
+        let text = str + "\n"
         guard case .list(let linesBox) = try Methods.stringMethod(text, "splitlines", Arguments(), state) else { return v }
         let lines = linesBox.items.map { $0.asString ?? "" }
         var rv: String
@@ -226,7 +231,7 @@ enum Filters {
         let p = Foundation.pow(10.0, Double(precision))
         switch method {
         case "common":
-            if case .int = v, precision >= 0 { return v }
+            if precision >= 0, let i = v.asInt, !v.isFloat { return .int(i) }
             return .float(pyRound(d, precision))
         case "ceil": return .float((d * p).rounded(.up) / p)
         case "floor": return .float((d * p).rounded(.down) / p)

@@ -296,7 +296,9 @@ extension Methods {
             }
             out += body
         }
-        if mapping == nil && argIndex < positional.count {
+        // Python treats any object with __getitem__ (list, dict) as a mapping here: no error.
+        let mappingLike: Bool = { switch args { case .list, .dict: return true; default: return false } }()
+        if mapping == nil && !mappingLike && argIndex < positional.count {
             throw JinjaError(.type, "not all arguments converted during string formatting")
         }
         _ = usedMapping

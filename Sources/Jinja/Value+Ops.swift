@@ -260,6 +260,7 @@ extension State {
 }
 
 extension Value {
+    var isFloat: Bool { if case .float = self { return true }; return false }
     var isListValue: Bool { if case .list = self { return true }; return false }
     var isTupleValue: Bool { if case .tuple = self { return true }; return false }
 }
