@@ -851,11 +851,13 @@ full
 ])
 
 # --- random expressions (seeded): Jinja2 decides what each one renders or that it fails --------
-def random_expressions(n, seed=2024):
+def random_expressions(n, seed=2024, lenient=False, area="rand"):
     import random
     rng = random.Random(seed)
     atoms = ["1", "0", "-3", "7", "2.5", "0.1", "1e3", "'a'", "'Bc'", "''", "'x y'", "true", "false", "none",
              "[1, 2]", "[]", "['b', 'a']", "(1, 'z')", "{'k': 1}", "{}", "n", "s", "xs", "d", "f"]
+    if lenient:
+        atoms += ["nope", "nope", "d.missing", "xs[9]"]
     # `**` is left out: `(-3) ** 2.5` is a complex number in Python (see COMPATIBILITY.md).
     binops = ["+", "-", "*", "/", "//", "%", "~", "==", "!=", "<", ">=", "in", "not in", "and", "or"]
     filters = ["length", "string", "upper", "lower", "first", "last", "list", "sort", "reverse | list", "join(',')",
@@ -880,10 +882,12 @@ def random_expressions(n, seed=2024):
         return "(" + expr(depth - 1) + " if " + expr(depth - 1) + " else " + expr(depth - 1) + ")"
 
     for _ in range(n):
-        case("rand", "{{ " + expr(3) + " }}", {"n": 4, "s": "héllo", "xs": [3, 1, 2], "d": {"b": 2, "a": 1}, "f": 1.5})
+        case(area, "{{ " + expr(3) + " }}", {"n": 4, "s": "héllo", "xs": [3, 1, 2], "d": {"b": 2, "a": 1}, "f": 1.5},
+             lenient=lenient)
 
 
 random_expressions(300)
+random_expressions(200, seed=11, lenient=True, area="lrand")
 
 def random_statements(n, seed=77):
     """Random nestings of for/if/set/with/macro/call with random whitespace control."""

@@ -101,6 +101,7 @@ extension State {
         case .list(let l): return l.items.contains { pyEquals($0, item) }
         case .tuple(let t): return t.contains { pyEquals($0, item) }
         case .dict(let d):
+            if case .undefined = item { return false }  // lenient Undefined hashes; never a key
             guard item.isHashable else { throw JinjaError(.type, "unhashable type: '\(item.typeName)'") }
             return d.contains(item)
         case .undefined(let u):
