@@ -938,6 +938,45 @@ def random_statements(n, seed=77):
 
 random_statements(200)
 
+def random_calls(n, seed=3):
+    """Python methods and filters with random (often wrong) arguments."""
+    import random
+    rng = random.Random(seed)
+    args = ["", "1", "-1", "0", "2", "'a'", "','", "' '", "''", "'l'", "none", "true", "[1]", "('a', 'b')", "1.5",
+            "'x', 1", "'l', 'L'", "'l', 'L', 1", "0, 2", "-2, None", "width=5", "'a', count=1", "key=none",
+            "reverse=true", "1, 'b'", "'b', 2"]
+    str_methods = ["upper", "lower", "strip", "lstrip", "rstrip", "split", "rsplit", "replace", "startswith",
+                   "endswith", "format", "join", "find", "rfind", "index", "count", "title", "capitalize",
+                   "isdigit", "isalpha", "zfill", "center", "ljust", "rjust", "partition", "splitlines",
+                   "removeprefix", "removesuffix"]
+    list_methods = ["append", "extend", "insert", "pop", "remove", "index", "count", "reverse", "sort", "copy"]
+    dict_methods = ["items", "keys", "values", "get", "update", "pop", "setdefault", "copy"]
+    filters = ["truncate", "indent", "center", "replace", "join", "default", "round", "int", "float", "batch",
+               "slice", "sort", "unique", "sum", "max", "min", "dictsort", "wordwrap", "trim", "format",
+               "first", "last", "reverse", "list", "length", "map", "select", "reject", "selectattr", "attr",
+               "tojson", "urlencode", "xmlattr", "groupby", "items", "string", "title", "capitalize", "e"]
+    values = ["'Hello, world'", "'  a,b  '", "'12'", "''", "[3, 1, 2]", "['b', 'A', 'c']", "{'b': 1, 'a': 2}",
+              "{'k': 'v'}", "42", "2.675", "none", "true", "(1, 2)", "[{'a': 1}, {'a': 2}]"]
+    for _ in range(n):
+        kind = rng.random()
+        a = rng.choice(args) if rng.random() < 0.8 else ""
+        if kind < 0.35:
+            t = "{{ %s.%s(%s) }}" % (rng.choice(values[:4]), rng.choice(str_methods), a)
+        elif kind < 0.5:
+            t = "{%% set v = %s %%}{{ v.%s(%s) }}|{{ v }}" % (rng.choice(values[4:6] + ["[]"]), rng.choice(list_methods), a)
+        elif kind < 0.6:
+            t = "{%% set v = %s %%}{{ v.%s(%s) | list if v.%s is defined else 'u' }}|{{ v }}" % (
+                rng.choice(values[6:8] + ["{}"]), m := rng.choice(dict_methods), a, m)
+        else:
+            f = rng.choice(filters)
+            lazy = f in ("map", "select", "reject", "selectattr", "rejectattr", "unique", "batch", "slice", "items",
+                         "reverse", "groupby")
+            t = "{{ %s | %s%s%s }}" % (rng.choice(values), f, "(" + a + ")" if a else "", " | list" if lazy else "")
+        case("rcall", t)
+
+
+random_calls(400)
+
 def main():
     for pattern in ("g_*", "lenient_g_*"):
         for old in INPUTS.glob(pattern):

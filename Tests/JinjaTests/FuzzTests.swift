@@ -83,7 +83,13 @@ private func render(_ env: Environment, _ source: String, _ context: [String: Va
     let env = Environment()
     env.limits.fuel = 100_000
     let cases: [(String, JinjaError.Kind)] = [
-        ("{% for i in range(100000000) %}{% endfor %}", .fuelExhausted),
+        ("{% for i in range(100000000) %}{% endfor %}", .value),
+        ("{% for i in range(5000000) %}{% endfor %}", .fuelExhausted),
+        ("{{ 'x' | center(99999999999) }}", .value),
+        ("{{ '{:>99999999999999999999}'.format(1) }}", .value),
+        ("{% set xs = [] %}{% do xs.append(xs) %}{{ xs | tojson }}", .value),
+        ("{{ 'x' | wordwrap(0) }}", .value),
+        ("{{ '12' | int(base=99) }}{{ [1, 2][::9223372036854775807] }}{{ range(-9223372036854775807, 9223372036854775807, 4611686018427387904) | list }}{{ 1 | tojson(-3) }}{{ -9223372036854775807 | filesizeformat }}{{ '%c' % 99999999999 }}", .overflow),
         ("{% for i in range(1000) %}{% for j in range(1000) %}{% endfor %}{% endfor %}", .fuelExhausted),
         ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", .recursionLimit),
         ("{{ " + String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000) + " }}", .syntax),
