@@ -113,3 +113,36 @@ private func render(_ env: Environment, _ source: String, _ context: [String: Va
         }
     }
 }
+
+/// Every filter, test and Python method with odd values and odd arguments: results or located
+/// errors, never a trap (negative counts, overflow, huge widths, cycles).
+@Test func everyBuiltinWithOddArgumentsNeverCrashes() {
+    let env = Environment()
+    env.limits.fuel = 200_000
+    let values = ["'Hello, world'", "''", "[3, 1, 2]", "[]", "{'b': 1, 'a': 2}", "42", "-9223372036854775807",
+                  "2.675", "-1e308", "none", "true", "(1, 2)", "[{'a': 1}, {'a': none}]", "nope", "cyc"]
+    let args = ["", "(0)", "(-1)", "(9223372036854775807)", "(-9223372036854775807)", "(1e300)", "('')", "('x', 1)",
+                "(none)", "([1])", "(true, false, '', 0)", "(width=-5)", "(attribute='a')", "('a', 'b', -3)",
+                "(99999999999)", "(*[1, 2])", "(**{'k': 1})"]
+    var rng = SplitMix64(state: 7)
+    var problems: [String] = []
+    let methods = Array(Methods.stringMethods) + Array(Methods.listMethods) + Array(Methods.dictMethods)
+    let names = env.filters.keys.sorted().map { "| \($0)" } + env.tests.keys.sorted().map { "is \($0)" }
+        + methods.sorted().map { ".\($0)" }
+    for name in names {
+        for _ in 0..<50 {
+            let v = values.randomElement(using: &rng) ?? "1"
+            let a = args.randomElement(using: &rng) ?? ""
+            let expr = name.hasPrefix(".") ? "(\(v))\(name)\(a.isEmpty ? "()" : a)" : "(\(v)) \(name)\(a)"
+            let source = "{% set cyc = [1] %}{% do cyc.append(cyc) %}{{ \(expr) }}"
+            do {
+                _ = try env.render(source, name: "odd", context: [:])
+            } catch let e as JinjaError {
+                if e.line <= 0 { problems.append("no location: \(source) \(e)") }
+            } catch {
+                problems.append("non-Jinja error: \(source) \(error)")
+            }
+        }
+    }
+    #expect(problems.isEmpty, "\(problems.prefix(5))")
+}
