@@ -851,12 +851,15 @@ full
 ])
 
 # --- random expressions (seeded): Jinja2 decides what each one renders or that it fails --------
-def random_expressions(n, seed=2024):
+def random_expressions(n, seed=2024, lenient=False, area="rand"):
     import random
     rng = random.Random(seed)
     atoms = ["1", "0", "-3", "7", "2.5", "0.1", "1e3", "'a'", "'Bc'", "''", "'x y'", "true", "false", "none",
              "[1, 2]", "[]", "['b', 'a']", "(1, 'z')", "{'k': 1}", "{}", "n", "s", "xs", "d", "f"]
-    binops = ["+", "-", "*", "/", "//", "%", "**", "~", "==", "!=", "<", ">=", "in", "not in", "and", "or"]
+    if lenient:
+        atoms += ["nope", "nope", "d.missing", "xs[9]"]
+    # `**` is left out: `(-3) ** 2.5` is a complex number in Python (see COMPATIBILITY.md).
+    binops = ["+", "-", "*", "/", "//", "%", "~", "==", "!=", "<", ">=", "in", "not in", "and", "or"]
     filters = ["length", "string", "upper", "lower", "first", "last", "list", "sort", "reverse | list", "join(',')",
                "default('D')", "int", "float", "abs", "round", "trim", "title", "capitalize", "unique | list",
                "sum", "min", "max", "tojson", "count", "e", "wordcount", "batch(2) | list", "dictsort",
@@ -879,10 +882,100 @@ def random_expressions(n, seed=2024):
         return "(" + expr(depth - 1) + " if " + expr(depth - 1) + " else " + expr(depth - 1) + ")"
 
     for _ in range(n):
-        case("rand", "{{ " + expr(3) + " }}", {"n": 4, "s": "héllo", "xs": [3, 1, 2], "d": {"b": 2, "a": 1}, "f": 1.5})
+        case(area, "{{ " + expr(3) + " }}", {"n": 4, "s": "héllo", "xs": [3, 1, 2], "d": {"b": 2, "a": 1}, "f": 1.5},
+             lenient=lenient)
 
 
 random_expressions(300)
+random_expressions(200, seed=11, lenient=True, area="lrand")
+
+def random_statements(n, seed=77):
+    """Random nestings of for/if/set/with/macro/call with random whitespace control."""
+    import random
+    rng = random.Random(seed)
+    exprs = ["i", "x", "loop.index", "ns.v", "xs | length", "i * 2", "x ~ '!'", "loop.first", "v", "m(i)",
+             "xs[0]", "d.a", "i is even", "none", "'lit'", "acc | join(',')", "loop.cycle('o', 'e')"]
+
+    def ws():
+        return rng.choice(["", "", "-"])
+
+    def tag(body):
+        return "{%" + ws() + " " + body + " " + ws() + "%}"
+
+    def text():
+        return rng.choice(["", " ", "\n", "a", " b ", "\n  ", "c\n"])
+
+    def block(depth):
+        out = []
+        for _ in range(rng.randint(1, 3)):
+            r = rng.random()
+            if depth <= 0 or r < 0.3:
+                out.append(text() + "{{" + ws() + " " + rng.choice(exprs) + " " + ws() + "}}" + text())
+            elif r < 0.45:
+                out.append(tag("for i in xs" + rng.choice(["", " if i > 1"])) + block(depth - 1)
+                           + (tag("else") + block(depth - 1) if rng.random() < 0.3 else "") + tag("endfor"))
+            elif r < 0.6:
+                out.append(tag("if " + rng.choice(exprs)) + block(depth - 1)
+                           + (tag("elif " + rng.choice(exprs)) + block(depth - 1) if rng.random() < 0.3 else "")
+                           + (tag("else") + block(depth - 1) if rng.random() < 0.5 else "") + tag("endif"))
+            elif r < 0.7:
+                out.append(tag("set x = " + rng.choice(exprs)))
+            elif r < 0.78:
+                out.append(tag("set ns.v = ns.v + 1"))
+            elif r < 0.85:
+                out.append(tag("do acc.append(" + rng.choice(exprs) + ")"))
+            elif r < 0.92:
+                out.append(tag("with v = " + rng.choice(exprs)) + block(depth - 1) + tag("endwith"))
+            else:
+                out.append(tag("call(v) m2(" + rng.choice(exprs) + ")") + block(depth - 1) + tag("endcall"))
+        return "".join(out)
+
+    prelude = ("{% set ns = namespace(v=0) %}{% set acc = [] %}{% set x = 'X' %}"
+               "{% macro m(a) %}<{{ a }}>{% endmacro %}{% macro m2(a) %}[{{ caller(a) }}]{% endmacro %}")
+    for _ in range(n):
+        case("rstmt", prelude + block(3) + "|{{ x }}|{{ ns.v }}|{{ acc | length }}", {"xs": [1, 2, 3], "d": {"a": 1}})
+
+
+random_statements(200)
+
+def random_calls(n, seed=3):
+    """Python methods and filters with random (often wrong) arguments."""
+    import random
+    rng = random.Random(seed)
+    args = ["", "1", "-1", "0", "2", "'a'", "','", "' '", "''", "'l'", "none", "true", "[1]", "('a', 'b')", "1.5",
+            "'x', 1", "'l', 'L'", "'l', 'L', 1", "0, 2", "-2, None", "width=5", "'a', count=1", "key=none",
+            "reverse=true", "1, 'b'", "'b', 2"]
+    str_methods = ["upper", "lower", "strip", "lstrip", "rstrip", "split", "rsplit", "replace", "startswith",
+                   "endswith", "format", "join", "find", "rfind", "index", "count", "title", "capitalize",
+                   "isdigit", "isalpha", "zfill", "center", "ljust", "rjust", "partition", "splitlines",
+                   "removeprefix", "removesuffix"]
+    list_methods = ["append", "extend", "insert", "pop", "remove", "index", "count", "reverse", "sort", "copy"]
+    dict_methods = ["items", "keys", "values", "get", "update", "pop", "setdefault", "copy"]
+    filters = ["truncate", "indent", "center", "replace", "join", "default", "round", "int", "float", "batch",
+               "slice", "sort", "unique", "sum", "max", "min", "dictsort", "wordwrap", "trim", "format",
+               "first", "last", "reverse", "list", "length", "map", "select", "reject", "selectattr", "attr",
+               "tojson", "urlencode", "xmlattr", "groupby", "items", "string", "title", "capitalize", "e"]
+    values = ["'Hello, world'", "'  a,b  '", "'12'", "''", "[3, 1, 2]", "['b', 'A', 'c']", "{'b': 1, 'a': 2}",
+              "{'k': 'v'}", "42", "2.675", "none", "true", "(1, 2)", "[{'a': 1}, {'a': 2}]"]
+    for _ in range(n):
+        kind = rng.random()
+        a = rng.choice(args) if rng.random() < 0.8 else ""
+        if kind < 0.35:
+            t = "{{ %s.%s(%s) }}" % (rng.choice(values[:4]), rng.choice(str_methods), a)
+        elif kind < 0.5:
+            t = "{%% set v = %s %%}{{ v.%s(%s) }}|{{ v }}" % (rng.choice(values[4:6] + ["[]"]), rng.choice(list_methods), a)
+        elif kind < 0.6:
+            t = "{%% set v = %s %%}{{ v.%s(%s) | list if v.%s is defined else 'u' }}|{{ v }}" % (
+                rng.choice(values[6:8] + ["{}"]), m := rng.choice(dict_methods), a, m)
+        else:
+            f = rng.choice(filters)
+            lazy = f in ("map", "select", "reject", "selectattr", "rejectattr", "unique", "batch", "slice", "items",
+                         "reverse", "groupby")
+            t = "{{ %s | %s%s%s }}" % (rng.choice(values), f, "(" + a + ")" if a else "", " | list" if lazy else "")
+        case("rcall", t)
+
+
+random_calls(400)
 
 def main():
     for pattern in ("g_*", "lenient_g_*"):

@@ -237,13 +237,23 @@ extension State {
                 var s = start ?? 0; if s < 0 { s = max(0, s + n) }; s = min(s, n)
                 var e = stop ?? n; if e < 0 { e = max(0, e + n) }; e = min(e, n)
                 var i = s
-                while i < e { out.append(i); i += step }
+                while i < e {
+                    out.append(i)
+                    let (next, o) = i.addingReportingOverflow(step)
+                    if o { break }
+                    i = next
+                }
             } else {
                 var s = start ?? (n - 1); if s < 0 { s += n }; s = min(s, n - 1)
                 var e = stop ?? -1
                 if let st = stop { e = st < 0 ? max(-1, st + n) : min(st, n - 1) }
                 var i = s
-                while i > e && i >= 0 { out.append(i); i += step }
+                while i > e && i >= 0 {
+                    out.append(i)
+                    let (next, o) = i.addingReportingOverflow(step)
+                    if o { break }
+                    i = next
+                }
             }
             return out
         }

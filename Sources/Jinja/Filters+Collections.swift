@@ -41,7 +41,13 @@ extension Filters {
 
     static let batch: FilterFunction = { v, args, state in
         let b = try args.bind("batch", ["linecount", "fill_with"])
-        let n = try intArg(b[0], "linecount", default: 1)
+        // Jinja2 compares `len(tmp) == linecount`: a non-int count never matches.
+        let n: Int
+        if let x = b[0], x.asInt == nil, case .float(let f) = x { n = Safe.int(f) ?? -1 }
+        else if let x = b[0], x.asInt == nil { n = -1 } else { n = b[0]?.asInt ?? 1 }
+        if let x = b[0], x.asInt == nil, let fill = b[1], !fill.isNone {
+            throw JinjaError(.type, "unsupported operand type(s) for -: '\(x.typeName)' and 'int'")
+        }
         var out: [Value] = []
         var tmp: [Value] = []
         for item in try state.iterate(v) {
@@ -49,7 +55,10 @@ extension Filters {
             tmp.append(item)
         }
         if !tmp.isEmpty {
-            if let fill = b[1], !fill.isNone, tmp.count < n { while tmp.count < n { tmp.append(fill) } }
+            if let fill = b[1], !fill.isNone, tmp.count < n {
+                _ = try Safe.width(n)
+                while tmp.count < n { tmp.append(fill) }
+            }
             out.append(.makeList(tmp))
         }
         return .makeList(out)
@@ -140,14 +149,15 @@ extension Filters {
 
     static let map: FilterFunction = { v, args, state in
         // Jinja2's `do_map` iterates only `if value:` (so `none | map(...)` is empty).
-        let items = try state.truthy(v) ? try state.iterate(v) : []
+        guard try state.truthy(v) else { return .makeList([]) }
+        let items = try state.iterate(v)
         if let attribute = args.keyword("attribute") {
             let def = args.keyword("default")
             guard let get = try attrGetter(attribute, state, default: def) else { return .makeList(items) }
             return .makeList(try items.map(get))
         }
         guard let name = args.positional.first?.asString else {
-            if args.positional.isEmpty { return .makeList(items) }
+            if args.positional.isEmpty { throw JinjaError(.runtime, "map requires a filter argument") }
             throw JinjaError(.type, "map filter name must be a string")
         }
         guard let f = state.filters[name] else { throw JinjaError(.runtime, "No filter named '\(name)'.") }
@@ -176,6 +186,8 @@ extension Filters {
 
     /// Shared body of select/reject/selectattr/rejectattr (Jinja2's `select_or_reject`).
     static func selectOrReject(_ v: Value, _ args: Arguments, _ state: State, attr: Bool, keep: Bool) throws -> Value {
+        // Jinja2 resolves the test lazily, only when there is something to iterate.
+        guard try state.truthy(v) else { return .makeList([]) }
         var pos = args.positional
         var get: ((Value) throws -> Value)? = nil
         if attr {
@@ -210,8 +222,11 @@ extension Filters {
     static let slice: FilterFunction = { v, args, state in
         let b = try args.bind("slice", ["slices", "fill_with"])
         let slices = try intArg(b[0], "slices", default: 1)
-        if slices <= 0 { throw JinjaError(.value, "slices must be positive") }
+        _ = try Safe.width(slices)
         let seq = try state.iterate(v)
+        if slices == 0 { throw JinjaError(.value, "integer division or modulo by zero") }
+        if slices < 0 { return .makeList([]) }
+        try state.burn(slices / 16)
         let length = seq.count
         let perSlice = length / slices
         let withExtra = length % slices
@@ -230,6 +245,7 @@ extension Filters {
 
     static let sort: FilterFunction = { v, args, state in
         let b = try args.bind("sort", ["reverse", "case_sensitive", "attribute"])
+        if let r = b[0], r.asInt == nil { throw JinjaError(.type, "'\(r.typeName)' object cannot be interpreted as an integer") }
         let rev = b[0]?.isTruthy ?? false
         let cs = b[1]?.isTruthy ?? false
         var getters: [(Value) throws -> Value] = []
@@ -299,6 +315,7 @@ final class GroupTuple: JinjaObject, @unchecked Sendable {
         switch key.asInt { case 0: return grouper; case 1: return list; default: return nil }
     }
     func iterate() -> [Value]? { [grouper, list] }
+    // Jinja2's _GroupTuple prints like a plain tuple.
     var pythonStr: String { pythonRepr }
-    var pythonRepr: String { "_GroupTuple(grouper=\(grouper.pythonRepr()), list=\(list.pythonRepr()))" }
+    var pythonRepr: String { Value.tuple([grouper, list]).pythonRepr() }
 }

@@ -13,6 +13,27 @@ enum Filters {
             "wordcount": wordcount, "wordwrap": wordwrap, "xmlattr": xmlattr, "pprint": pprint,
         ]
         for (k, v) in collectionFilters() { t[k] = v }
+        // Filters without parameters reject arguments, as Python does for extra arguments.
+        for name in ["capitalize", "escape", "e", "forceescape", "lower", "upper", "safe", "string", "striptags",
+                     "title", "wordcount", "pprint", "first", "last", "length", "count", "list", "reverse",
+                     "items", "random", "urlencode"] {
+            guard let f = t[name] else { continue }
+            t[name] = { v, args, state in
+                try args.expectNone(name)
+                return try f(v, args, state)
+            }
+        }
+        // Required parameters (Python's "missing 1 required positional argument").
+        for (name, required) in [("attr", ["name"]), ("batch", ["linecount"]), ("groupby", ["attribute"]),
+                                 ("replace", ["old", "new"]), ("slice", ["slices"])] {
+            guard let f = t[name] else { continue }
+            t[name] = { v, args, state in
+                for (i, p) in required.enumerated() where args.value(i, p) == nil {
+                    throw JinjaError(.type, "\(name)() missing required argument: '\(p)'")
+                }
+                return try f(v, args, state)
+            }
+        }
         return t
     }
 
@@ -24,7 +45,6 @@ enum Filters {
     static func intArg(_ v: Value?, _ name: String, default d: Int) throws -> Int {
         guard let v else { return d }
         guard let i = v.asInt else {
-            if case .float(let f) = v { return Int(f) }
             throw JinjaError(.type, "'\(v.typeName)' object cannot be interpreted as an integer (\(name))")
         }
         return i
@@ -59,7 +79,7 @@ enum Filters {
 
     static let center: FilterFunction = { v, args, state in
         let b = try args.bind("center", ["width"])
-        return .string(Methods.pad(try s(v, state), try intArg(b[0], "width", default: 80), " ", "^"))
+        return .string(try Methods.pad(try s(v, state), try intArg(b[0], "width", default: 80), " ", "^"))
     }
 
     static let `default`: FilterFunction = { v, args, _ in
@@ -99,7 +119,10 @@ enum Filters {
         let prefixes = binary ? ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"]
                               : ["kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"]
         if bytes == 1 { return "1 Byte" }
-        if bytes < base { return .string("\(Int(bytes)) Bytes") }
+        if bytes < base {
+            guard let whole = Safe.int(bytes) else { throw JinjaError(.overflow, "byte count out of range") }
+            return .string("\(whole) Bytes")
+        }
         var unit = base
         for (i, p) in prefixes.enumerated() {
             unit = Foundation.pow(base, Double(i + 2))
@@ -155,7 +178,8 @@ enum Filters {
     static let int: FilterFunction = { v, args, state in
         let b = try args.bind("int", ["default", "base"])
         let def = b[0] ?? .int(0)
-        let base = try intArg(b[1], "base", default: 10)
+        let base = (b[1] ?? .int(10)).asInt ?? -1
+        let validBase = base == 0 || (2...36).contains(base)
         switch v {
         case .int: return v
         case .bool(let x): return .int(x ? 1 : 0)
@@ -163,7 +187,7 @@ enum Filters {
             guard d.isFinite, Swift.abs(d) < 9.2e18 else { return def }
             return .int(Int(d))
         case .string(let str):
-            if let n = parseInt(str, base: base) { return .int(n) }
+            if validBase, let n = parseInt(str, base: base) { return .int(n) }
             if let d = try toFloat(v, state), d.isFinite, Swift.abs(d) < 9.2e18 { return .int(Int(d)) }
             return def
         case .undefined(let u):
@@ -185,11 +209,16 @@ enum Filters {
         let b = try args.bind("indent", ["width", "first", "blank"])
         var indention = "    "
         if let w = b[0] {
-            if case .string(let str) = w { indention = str } else { indention = String(repeating: " ", count: Swift.max(0, try intArg(w, "width", default: 4))) }
+            if case .string(let str) = w { indention = str } else { indention = try Safe.repeated(" ", try Safe.width(try intArg(w, "width", default: 4))) }
         }
         let first = b[1]?.isTruthy ?? false
         let blank = b[2]?.isTruthy ?? false
-        let text = try s(v, state) + "\n"
+        // Jinja2 appends "\n" to the value itself: only strings work.
+        guard case .string(let str) = v else {
+            if case .undefined(let u) = v { throw state.undefinedError(u) }
+            throw JinjaError(.type, "unsupported operand type(s) for +=: '\(v.typeName)' and 'str'")
+        }
+        let text = str + "\n"
         guard case .list(let linesBox) = try Methods.stringMethod(text, "splitlines", Arguments(), state) else { return v }
         let lines = linesBox.items.map { $0.asString ?? "" }
         var rv: String
@@ -226,7 +255,7 @@ enum Filters {
         let p = Foundation.pow(10.0, Double(precision))
         switch method {
         case "common":
-            if case .int = v, precision >= 0 { return v }
+            if precision >= 0, let i = v.asInt, !v.isFloat { return .int(i) }
             return .float(pyRound(d, precision))
         case "ceil": return .float((d * p).rounded(.up) / p)
         case "floor": return .float((d * p).rounded(.down) / p)
@@ -319,11 +348,28 @@ enum Filters {
 
     static let truncate: FilterFunction = { v, args, state in
         let b = try args.bind("truncate", ["length", "killwords", "end", "leeway"])
+        switch v {
+        case .string: break
+        case .undefined(let u): if state.isStrict(u) { throw state.undefinedError(u) }; return v
+        case .list, .tuple, .dict:
+            // len() works on containers; short ones come back unchanged.
+            let n = try len(v, state)
+            if (try intArg(b[0], "length", default: 255)) < (try b[2].map { try s($0, state) } ?? "...").unicodeScalars.count {
+                throw JinjaError(.value, "expected length >= len(end)")
+            }
+            let limit = (try intArg(b[0], "length", default: 255)).addingReportingOverflow(try intArg(b[3].flatMap { $0.isNone ? nil : $0 }, "leeway", default: 5))
+            if limit.overflow || n <= limit.partialValue { return v }
+            throw JinjaError(.type, "can only concatenate \(v.typeName) (not \"str\") to \(v.typeName)")
+        default: throw JinjaError(.type, "object of type '\(v.typeName)' has no len()")
+        }
         let text = try s(v, state)
         let length = try intArg(b[0], "length", default: 255)
         let killwords = b[1]?.isTruthy ?? false
         let end = try b[2].map { try s($0, state) } ?? "..."
         let leeway = try intArg(b[3].flatMap { $0.isNone ? nil : $0 }, "leeway", default: 5)
+        let (limit, overflow) = length.addingReportingOverflow(leeway)
+        if overflow { return .string(text) }
+        _ = limit
         let endLen = end.unicodeScalars.count
         if length < endLen { throw JinjaError(.value, "expected length >= \(endLen), got \(length)") }
         if leeway < 0 { throw JinjaError(.value, "expected leeway >= 0, got \(leeway)") }
@@ -383,7 +429,10 @@ enum Filters {
     /// A simplified `textwrap.wrap` (whitespace-separated words, long words broken).
     static let wordwrap: FilterFunction = { v, args, state in
         let b = try args.bind("wordwrap", ["width", "break_long_words", "wrapstring", "break_on_hyphens"])
+        if case .undefined(let u) = v { throw state.undefinedError(u) }
+        guard case .string = v else { throw JinjaError(.type, "'\(v.typeName)' object has no attribute 'expandtabs'") }
         let width = try intArg(b[0], "width", default: 79)
+        if width <= 0 { throw JinjaError(.value, "invalid width \(width) (must be > 0)") }
         let breakLong = b[1]?.isTruthy ?? true
         let wrapstring = try b[2].flatMap { $0.isNone ? nil : try s($0, state) } ?? "\n"
         var paragraphs: [String] = []
@@ -432,9 +481,17 @@ enum Filters {
 
     static let tojson: FilterFunction = { v, args, state in
         let b = try args.bind("tojson", ["indent"])
-        let indent = b[0].flatMap { $0.isNone ? nil : $0.asInt }
+        // json.dumps: an int indent is that many spaces (negative: none), a string is used as is.
+        var unit: String? = nil
+        switch b[0] {
+        case nil, .none?: break
+        case .string(let str)?: unit = str
+        case let x?:
+            guard let n = x.asInt else { throw JinjaError(.type, "can't multiply sequence by non-int of type '\(x.typeName)'") }
+            unit = try Safe.repeated(" ", Safe.width(n))
+        }
         var out = ""
-        try writeJSON(v, indent: indent, level: 0, into: &out, state)
+        try writeJSON(v, indent: unit, level: 0, into: &out, state)
         out = out.replacingOccurrences(of: "<", with: "\\u003c").replacingOccurrences(of: ">", with: "\\u003e")
             .replacingOccurrences(of: "&", with: "\\u0026").replacingOccurrences(of: "'", with: "\\u0027")
         return .string(out)
@@ -475,8 +532,10 @@ enum Filters {
         }
     }
 
-    static func writeJSON(_ v: Value, indent: Int?, level: Int, into out: inout String, _ state: State) throws {
-        let nl: (Int) -> String = { lvl in indent.map { "\n" + String(repeating: " ", count: $0 * lvl) } ?? "" }
+    static func writeJSON(_ v: Value, indent: String?, level: Int, into out: inout String, _ state: State) throws {
+        if level > 200 { throw JinjaError(.value, "Circular reference detected") }
+        if let indent, indent.utf8.count * (level + 1) > Safe.maxWidth { throw JinjaError(.value, "indentation too large") }
+        let nl: (Int) -> String = { lvl in indent.map { "\n" + String(repeating: $0, count: lvl) } ?? "" }
         let itemSep = indent == nil ? ", " : ","
         switch v {
         case .none: out += "null"

@@ -26,16 +26,16 @@ extension Methods {
         if i < chars.count, chars[i] == "#" { spec.alternate = true; i += 1 }
         if i < chars.count, chars[i] == "0" { spec.zero = true; i += 1 }
         var w = 0
-        while i < chars.count, let d = chars[i].wholeNumberValue { w = w * 10 + d; i += 1 }
-        spec.width = w
+        while i < chars.count, let d = chars[i].wholeNumberValue { w = try Safe.appendDigit(w, d); i += 1 }
+        spec.width = try Safe.width(w)
         if i < chars.count, chars[i] == "," || chars[i] == "_" { spec.grouping = chars[i]; i += 1 }
         if i < chars.count, chars[i] == "." {
             i += 1
             var p = 0
             var any = false
-            while i < chars.count, let d = chars[i].wholeNumberValue { p = p * 10 + d; i += 1; any = true }
+            while i < chars.count, let d = chars[i].wholeNumberValue { p = try Safe.appendDigit(p, d); i += 1; any = true }
             if !any { throw JinjaError(.value, "Format specifier missing precision") }
-            spec.precision = p
+            spec.precision = try Safe.width(p)
         }
         if i < chars.count { spec.type = chars[i]; i += 1 }
         if i < chars.count { throw JinjaError(.value, "Invalid format specifier '\(text)'") }
@@ -77,7 +77,9 @@ extension Methods {
                 case "o": body = String(mag, radix: 8); if spec.alternate { body = "0o" + body }
                 case "x": body = String(mag, radix: 16); if spec.alternate { body = "0x" + body }
                 case "X": body = String(mag, radix: 16).uppercased(); if spec.alternate { body = "0X" + body }
-                case "c": body = Unicode.Scalar(UInt32(mag)).map { String($0) } ?? ""
+                case "c":
+                    guard let sc = Safe.scalar(i) else { throw JinjaError(.overflow, "%c arg not in range(0x110000)") }
+                    body = String(sc)
                 default: body = String(mag); if let g = spec.grouping { body = group(body, g) }
                 }
             } else {
@@ -118,12 +120,12 @@ extension Methods {
         if spec.width <= len { return signText + body }
         let padCount = spec.width - len
         switch align {
-        case "=": return signText + String(repeating: fill, count: padCount) + body
-        case "<": return signText + body + String(repeating: fill, count: padCount)
-        case ">": return String(repeating: fill, count: padCount) + signText + body
+        case "=": return signText + (try Safe.repeated(fill, padCount)) + body
+        case "<": return signText + body + (try Safe.repeated(fill, padCount))
+        case ">": return (try Safe.repeated(fill, padCount)) + signText + body
         default:
             let left = padCount / 2
-            return String(repeating: fill, count: left) + signText + body + String(repeating: fill, count: padCount - left)
+            return (try Safe.repeated(fill, left)) + signText + body + (try Safe.repeated(fill, padCount - left))
         }
     }
 
@@ -248,6 +250,7 @@ extension Methods {
                 var p = ""
                 while i < chars.count, chars[i].isNumber { p.append(chars[i]); i += 1 }
                 precision = p.isEmpty ? "0" : p
+                if let pv = Int(precision ?? "0") { _ = try Safe.width(pv) } else { throw JinjaError(.value, "precision too big") }
             }
             guard i < chars.count else { throw JinjaError(.value, "incomplete format") }
             let t = chars[i]
@@ -270,7 +273,10 @@ extension Methods {
             case "d", "i", "u":
                 numeric = true
                 guard let d = v.asDouble else { throw JinjaError(.type, "%\(t) format: a real number is required, not \(v.typeName)") }
-                body = String(v.asInt ?? Int(d.rounded(.towardZero)))
+                guard let whole = v.asInt ?? Safe.int(d.rounded(.towardZero)) else {
+                    throw JinjaError(.overflow, "cannot convert float \(Value.formatFloat(d)) to integer")
+                }
+                body = String(whole)
             case "f", "F", "e", "E", "g", "G":
                 numeric = true
                 guard let d = v.asDouble else { throw JinjaError(.type, "must be real number, not \(v.typeName)") }
@@ -280,23 +286,26 @@ extension Methods {
                 guard let n = v.asInt else { throw JinjaError(.type, "%\(t) format: an integer is required, not \(v.typeName)") }
                 body = String(n, radix: t == "o" ? 8 : 16, uppercase: t == "X")
             case "c":
-                if let n = v.asInt, let sc = Unicode.Scalar(UInt32(max(0, n))) { body = String(sc) } else { body = try state.str(v) }
+                if let n = v.asInt, let sc = Safe.scalar(n) { body = String(sc) } else { body = try state.str(v) }
             default: throw JinjaError(.value, "unsupported format character '\(t)'")
             }
             if !numeric, let p = precision, let n = Int(p) { body = String(body.prefix(n)) }
             if numeric, flags.contains("+"), !body.hasPrefix("-") { body = "+" + body }
             else if numeric, flags.contains(" "), !body.hasPrefix("-") { body = " " + body }
             if let w = Int(width), w > body.count {
-                if flags.contains("-") { body += String(repeating: " ", count: w - body.count) }
+                _ = try Safe.width(w)
+                if flags.contains("-") { body += try Safe.repeated(" ", w - body.count) }
                 else if flags.contains("0") && numeric {
                     let neg = body.hasPrefix("-") || body.hasPrefix("+")
                     let digits = neg ? String(body.dropFirst()) : body
-                    body = (neg ? String(body.first!) : "") + String(repeating: "0", count: w - body.count) + digits
-                } else { body = String(repeating: " ", count: w - body.count) + body }
+                    body = (neg ? String(body.prefix(1)) : "") + (try Safe.repeated("0", w - body.count)) + digits
+                } else { body = (try Safe.repeated(" ", w - body.count)) + body }
             }
             out += body
         }
-        if mapping == nil && argIndex < positional.count {
+        // Python treats any object with __getitem__ (list, dict) as a mapping here: no error.
+        let mappingLike: Bool = { switch args { case .list, .dict: return true; default: return false } }()
+        if mapping == nil && !mappingLike && argIndex < positional.count {
             throw JinjaError(.type, "not all arguments converted during string formatting")
         }
         _ = usedMapping

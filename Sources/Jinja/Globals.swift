@@ -176,8 +176,13 @@ enum Globals {
         default: throw JinjaError(.type, "range expected at most 3 arguments, got \(ints.count)")
         }
         if step == 0 { throw JinjaError(.value, "range() arg 3 must not be zero") }
-        let count = step > 0 ? (stop > start ? (stop - start + step - 1) / step : 0)
-                             : (start > stop ? (start - stop - step - 1) / (-step) : 0)
+        // Counted in Double: the Int expression can overflow for extreme bounds.
+        let span = (Double(stop) - Double(start)) / Double(step)
+        let countD = span > 0 ? span.rounded(.up) : 0
+        if countD > Double(state.environment.limits.maxRange) {
+            throw JinjaError(.value, "range too big (limit \(state.environment.limits.maxRange) items)")
+        }
+        let count = Int(countD)
         try state.burn(count / 16)
         if count > state.environment.limits.maxRange {
             throw JinjaError(.value, "range too big (\(count) items, limit \(state.environment.limits.maxRange))")
@@ -185,7 +190,7 @@ enum Globals {
         var out: [Value] = []
         out.reserveCapacity(count)
         var i = start
-        for _ in 0..<count { out.append(.int(i)); i += step }
+        for _ in 0..<count { out.append(.int(i)); i &+= step }
         return .makeList(out)
     }
 }

@@ -202,21 +202,34 @@ enum Methods {
         return n
     }
 
-    static func pad(_ s: String, _ width: Int, _ fill: String, _ mode: Character) -> String {
+    static func pad(_ s: String, _ width: Int, _ fill: String, _ mode: Character) throws -> String {
+        if fill.unicodeScalars.count != 1 { throw JinjaError(.type, "The fill character must be exactly one character long") }
         let len = s.unicodeScalars.count
         if width <= len { return s }
         let total = width - len
         switch mode {
-        case "<": return s + String(repeating: fill, count: total)
-        case ">": return String(repeating: fill, count: total) + s
+        case "<": return s + (try Safe.repeated(fill, total))
+        case ">": return (try Safe.repeated(fill, total)) + s
         default:
             // CPython centers with the extra space on the right unless both lengths are odd.
             let left = total / 2 + (total & width & 1)
-            return String(repeating: fill, count: left) + s + String(repeating: fill, count: total - left)
+            return (try Safe.repeated(fill, left)) + s + (try Safe.repeated(fill, total - left))
         }
     }
 
+    static let noArgStringMethods: Set<String> = [
+        "isdigit", "isnumeric", "isdecimal", "isalpha", "isalnum", "isspace", "islower", "isupper", "istitle",
+        "isidentifier", "title", "capitalize", "upper", "lower", "casefold", "swapcase",
+    ]
+
     static func stringMethod(_ s: String, _ name: String, _ args: Arguments, _ state: State) throws -> Value {
+        if !args.isEmpty && noArgStringMethods.contains(name) {
+            throw JinjaError(.type, "str.\(name)() takes no arguments (\(args.count) given)")
+        }
+        // Most str methods take positional-only arguments.
+        if !args.keyword.isEmpty && !["split", "rsplit", "splitlines", "format"].contains(name) {
+            throw JinjaError(.type, "str.\(name)() takes no keyword arguments")
+        }
         switch name {
         case "upper": try args.expectNone(name); return .string(s.uppercased())
         case "lower": try args.expectNone(name); return .string(s.lowercased())
@@ -231,11 +244,13 @@ enum Methods {
         case "split", "rsplit":
             let b = try args.bind(name, ["sep", "maxsplit"])
             let sep = try argString(b[0], name)
+            if let m = b[1], m.asInt == nil { throw JinjaError(.type, "'\(m.typeName)' object cannot be interpreted as an integer") }
             let maxsplit = b[1]?.asInt ?? -1
             let parts = name == "split" ? try split(s, sep, maxsplit) : try rsplit(s, sep, maxsplit)
             return .makeList(parts.map { .string($0) })
         case "splitlines":
             let b = try args.bind(name, ["keepends"])
+            if let k = b[0], k.asInt == nil { throw JinjaError(.type, "'\(k.typeName)' object cannot be interpreted as an integer") }
             let keep = b[0]?.isTruthy ?? false
             var out: [Value] = []
             var cur = ""
@@ -261,6 +276,9 @@ enum Methods {
             return .string(replace(s, old, new, b[2]?.asInt ?? -1))
         case "startswith", "endswith":
             let b = try args.bind(name, ["prefix", "start", "end"])
+            for x in [b[1], b[2]] {
+                if let x, !x.isNone, x.asInt == nil { throw JinjaError(.type, "slice indices must be integers or None") }
+            }
             var target = s
             if let st = b[1]?.asInt {
                 let sc = Array(s.unicodeScalars)
@@ -300,6 +318,9 @@ enum Methods {
         case "find", "rfind", "index", "rindex":
             let b = try args.bind(name, ["sub", "start", "end"])
             guard case .string(let sub)? = b[0] else { throw JinjaError(.type, "must be str") }
+            for x in [b[1], b[2]] {
+                if let x, !x.isNone, x.asInt == nil { throw JinjaError(.type, "slice indices must be integers or None") }
+            }
             var offset = 0
             var hay = s
             if let st = b[1]?.asInt {
@@ -315,9 +336,22 @@ enum Methods {
             if name.hasSuffix("index") { throw JinjaError(.value, "substring not found") }
             return .int(-1)
         case "count":
-            let b = try args.bind(name, ["sub"])
+            let b = try args.bind(name, ["sub", "start", "end"])
             guard case .string(let sub)? = b[0] else { throw JinjaError(.type, "must be str") }
-            return .int(countOccurrences(s, sub))
+            for x in [b[1], b[2]] {
+                if let x, !x.isNone, x.asInt == nil { throw JinjaError(.type, "slice indices must be integers or None") }
+            }
+            var hay = s
+            if let st = b[1]?.asInt {
+                let sc = Array(s.unicodeScalars)
+                let n = sc.count
+                let a = st < 0 ? max(0, st + n) : min(st, n)
+                var e = n
+                if let en = b[2]?.asInt { e = en < 0 ? max(0, en + n) : min(en, n) }
+                if a > e { return .int(0) }
+                hay = String(String.UnicodeScalarView(sc[a..<e]))
+            }
+            return .int(countOccurrences(hay, sub))
         case "title": try args.expectNone(name); return .string(title(s))
         case "capitalize": try args.expectNone(name); return .string(capitalize(s))
         case "isdigit", "isnumeric", "isdecimal":
@@ -337,18 +371,19 @@ enum Methods {
             return .bool(s.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isAlphabetic || $0.properties.numericType != nil })
         case "zfill":
             let b = try args.bind(name, ["width"])
-            let w = b[0]?.asInt ?? 0
+            guard let w = b[0]?.asInt else { throw JinjaError(.type, "zfill() takes exactly one integer argument") }
             let n = s.unicodeScalars.count
             if w <= n { return .string(s) }
             if let f = s.first, f == "-" || f == "+" {
-                return .string(String(f) + String(repeating: "0", count: w - n) + s.dropFirst())
+                return .string(String(f) + (try Safe.repeated("0", w - n)) + s.dropFirst())
             }
-            return .string(String(repeating: "0", count: w - n) + s)
+            return .string((try Safe.repeated("0", w - n)) + s)
         case "center", "ljust", "rjust":
             let b = try args.bind(name, ["width", "fillchar"])
             guard let w = b[0]?.asInt else { throw JinjaError(.type, "\(name)() takes at least 1 argument") }
+            if let f = b[1], f.asString == nil { throw JinjaError(.type, "The fill character must be a unicode character, not \(f.typeName)") }
             let fill = b[1]?.asString ?? " "
-            return .string(pad(s, w, fill, name == "center" ? "^" : (name == "ljust" ? "<" : ">")))
+            return .string(try pad(s, w, fill, name == "center" ? "^" : (name == "ljust" ? "<" : ">")))
         case "partition", "rpartition":
             let b = try args.bind(name, ["sep"])
             guard case .string(let sep)? = b[0], !sep.isEmpty else { throw JinjaError(.value, "empty separator") }
@@ -359,11 +394,11 @@ enum Methods {
             return .tuple([.string(String(s[..<r.lowerBound])), .string(sep), .string(String(s[r.upperBound...]))])
         case "removeprefix":
             let b = try args.bind(name, ["prefix"])
-            let p = b[0]?.asString ?? ""
+            guard let p = b[0]?.asString else { throw JinjaError(.type, "removeprefix() argument must be str") }
             return .string(s.hasPrefix(p) ? String(s.dropFirst(p.count)) : s)
         case "removesuffix":
             let b = try args.bind(name, ["suffix"])
-            let p = b[0]?.asString ?? ""
+            guard let p = b[0]?.asString else { throw JinjaError(.type, "removesuffix() argument must be str") }
             return .string(!p.isEmpty && s.hasSuffix(p) ? String(s.dropLast(p.count)) : s)
         default:
             throw JinjaError(.type, "'str' object has no attribute '\(name)'")
@@ -390,6 +425,7 @@ enum Methods {
             l.items.insert(x, at: j); return .none
         case "pop":
             let b = try args.bind(name, ["index"])
+            if let x = b[0], x.asInt == nil { throw JinjaError(.type, "'\(x.typeName)' object cannot be interpreted as an integer") }
             if l.items.isEmpty { throw JinjaError(.value, "pop from empty list") }
             let i = b[0]?.asInt ?? -1
             let j = i < 0 ? i + l.items.count : i

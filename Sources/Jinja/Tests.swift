@@ -84,8 +84,13 @@ enum Tests {
                 default: return false
                 }
             },
-            "sequence": { v, _, _ in
-                switch v { case .string, .list, .tuple, .dict: return true; default: return false }
+            "sequence": { v, _, state in
+                switch v {
+                case .string, .list, .tuple, .dict: return true
+                // jinja2.Undefined has __len__/__getitem__; StrictUndefined's __len__ raises (→ False).
+                case .undefined(let u): return !state.isStrict(u)
+                default: return false
+                }
             },
             "string": { v, _, _ in if case .string = v { return true }; return false },
         ]

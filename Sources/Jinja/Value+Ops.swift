@@ -1,7 +1,11 @@
 import Foundation
 
 /// Python's `==` (numbers across int/float/bool, deep equality for containers).
-func pyEquals(_ a: Value, _ b: Value) -> Bool {
+func pyEquals(_ a: Value, _ b: Value) -> Bool { pyEquals(a, b, depth: 0) }
+
+/// Depth-bounded so cyclic containers cannot recurse forever (Python raises RecursionError).
+private func pyEquals(_ a: Value, _ b: Value, depth: Int) -> Bool {
+    if depth > 200 { return false }
     switch (a, b) {
     case (.string(let x), .string(let y)): return x == y
     case (.int(let x), .int(let y)): return x == y
@@ -9,14 +13,14 @@ func pyEquals(_ a: Value, _ b: Value) -> Bool {
     case (.undefined, .undefined): return true
     case (.list(let x), .list(let y)):
         if x === y { return true }
-        return x.items.count == y.items.count && zip(x.items, y.items).allSatisfy { pyEquals($0, $1) }
+        return x.items.count == y.items.count && zip(x.items, y.items).allSatisfy { pyEquals($0, $1, depth: depth + 1) }
     case (.tuple(let x), .tuple(let y)):
-        return x.count == y.count && zip(x, y).allSatisfy { pyEquals($0, $1) }
+        return x.count == y.count && zip(x, y).allSatisfy { pyEquals($0, $1, depth: depth + 1) }
     case (.dict(let x), .dict(let y)):
         if x === y { return true }
         guard x.count == y.count else { return false }
         for (k, v) in zip(x.keys, x.values) {
-            guard let w = y.get(k), pyEquals(v, w) else { return false }
+            guard let w = y.get(k), pyEquals(v, w, depth: depth + 1) else { return false }
         }
         return true
     case (.object(let x), .object(let y)): return x === y || x.isEqual(to: y)
@@ -50,11 +54,12 @@ extension Value {
 }
 
 /// Python's `<`: numbers, strings (by code point), lists/tuples lexicographically; else TypeError.
-func pyLess(_ a: Value, _ b: Value) throws -> Bool {
+func pyLess(_ a: Value, _ b: Value, depth: Int = 0) throws -> Bool {
+    if depth > 200 { throw JinjaError(.recursionLimit, "maximum recursion depth exceeded in comparison") }
     switch (a, b) {
     case (.string(let x), .string(let y)): return x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars)
-    case (.list(let x), .list(let y)): return try seqLess(x.items, y.items)
-    case (.tuple(let x), .tuple(let y)): return try seqLess(x, y)
+    case (.list(let x), .list(let y)): return try seqLess(x.items, y.items, depth)
+    case (.tuple(let x), .tuple(let y)): return try seqLess(x, y, depth)
     default:
         if let x = a.numeric, let y = b.numeric {
             if case .i(let p) = x, case .i(let q) = y { return p < q }
@@ -64,8 +69,8 @@ func pyLess(_ a: Value, _ b: Value) throws -> Bool {
     }
 }
 
-private func seqLess(_ x: [Value], _ y: [Value]) throws -> Bool {
-    for (p, q) in zip(x, y) where !pyEquals(p, q) { return try pyLess(p, q) }
+private func seqLess(_ x: [Value], _ y: [Value], _ depth: Int) throws -> Bool {
+    for (p, q) in zip(x, y) where !pyEquals(p, q) { return try pyLess(p, q, depth: depth + 1) }
     return x.count < y.count
 }
 
@@ -101,6 +106,7 @@ extension State {
         case .list(let l): return l.items.contains { pyEquals($0, item) }
         case .tuple(let t): return t.contains { pyEquals($0, item) }
         case .dict(let d):
+            if case .undefined = item { return false }  // lenient Undefined hashes; never a key
             guard item.isHashable else { throw JinjaError(.type, "unhashable type: '\(item.typeName)'") }
             return d.contains(item)
         case .undefined(let u):
@@ -150,18 +156,22 @@ extension State {
         case (.add, .tuple(let a), .tuple(let b)): return .tuple(a + b)
         case (.mul, .tuple(let a), _), (.mul, _, .tuple(let a)):
             guard let n = (l.isTupleValue ? r : l).asInt else { break }
-            if n > 0 && a.count * n > 10_000_000 { throw JinjaError(.value, "tuple repetition too large") }
+            if n > 0 && (a.count.multipliedReportingOverflow(by: n).overflow || a.count * n > 10_000_000) {
+                throw JinjaError(.value, "tuple repetition too large")
+            }
             var out: [Value] = []
             if n > 0 { for _ in 0..<n { out += a } }
             return .tuple(out)
         case (.mul, .string(let s), _), (.mul, _, .string(let s)):
             guard let n = (l.isStringKey ? r : l).asInt else { break }
-            if n > 0 && s.utf8.count * n > 100_000_000 { throw JinjaError(.value, "string repetition too large") }
-            try burn(max(0, n) / 64)
-            return .string(n <= 0 ? "" : String(repeating: s, count: n))
+            let repeated = try Safe.repeated(s, n)
+            try burn(repeated.utf8.count / 4096)
+            return .string(repeated)
         case (.mul, .list(let a), _), (.mul, _, .list(let a)):
             guard let n = (l.isListValue ? r : l).asInt else { break }
-            if n > 0 && a.items.count * n > 10_000_000 { throw JinjaError(.value, "list repetition too large") }
+            if n > 0 && (a.items.count.multipliedReportingOverflow(by: n).overflow || a.items.count * n > 10_000_000) {
+                throw JinjaError(.value, "list repetition too large")
+            }
             var out: [Value] = []
             if n > 0 { for _ in 0..<n { out += a.items } }
             return .makeList(out)
@@ -260,6 +270,7 @@ extension State {
 }
 
 extension Value {
+    var isFloat: Bool { if case .float = self { return true }; return false }
     var isListValue: Bool { if case .list = self { return true }; return false }
     var isTupleValue: Bool { if case .tuple = self { return true }; return false }
 }

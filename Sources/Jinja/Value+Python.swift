@@ -40,7 +40,9 @@ extension Value {
         }
     }
 
-    func writeRepr(into out: inout String) {
+    func writeRepr(into out: inout String, depth: Int = 0) {
+        // Containers can hold themselves (`xs.append(xs)`); Python prints `[...]` for cycles.
+        if depth > 100 { out += "..."; return }
         switch self {
         case .string(let s): Value.writeStringRepr(s, into: &out)
         case .none: out += "None"
@@ -53,14 +55,14 @@ extension Value {
             for (i, x) in l.items.enumerated() {
                 if i > 0 { out += ", " }
                 if case .list(let inner) = x, inner === l { out += "[...]"; continue }
-                x.writeRepr(into: &out)
+                x.writeRepr(into: &out, depth: depth + 1)
             }
             out += "]"
         case .tuple(let t):
             out += "("
             for (i, x) in t.enumerated() {
                 if i > 0 { out += ", " }
-                x.writeRepr(into: &out)
+                x.writeRepr(into: &out, depth: depth + 1)
             }
             if t.count == 1 { out += "," }
             out += ")"
@@ -68,10 +70,10 @@ extension Value {
             out += "{"
             for i in 0..<d.count {
                 if i > 0 { out += ", " }
-                d.keys[i].writeRepr(into: &out)
+                d.keys[i].writeRepr(into: &out, depth: depth + 1)
                 out += ": "
                 if case .dict(let inner) = d.values[i], inner === d { out += "{...}"; continue }
-                d.values[i].writeRepr(into: &out)
+                d.values[i].writeRepr(into: &out, depth: depth + 1)
             }
             out += "}"
         case .function(let f): out += "<built-in function \(f.name)>"

@@ -83,7 +83,13 @@ private func render(_ env: Environment, _ source: String, _ context: [String: Va
     let env = Environment()
     env.limits.fuel = 100_000
     let cases: [(String, JinjaError.Kind)] = [
-        ("{% for i in range(100000000) %}{% endfor %}", .fuelExhausted),
+        ("{% for i in range(100000000) %}{% endfor %}", .value),
+        ("{% for i in range(5000000) %}{% endfor %}", .fuelExhausted),
+        ("{{ 'x' | center(99999999999) }}", .value),
+        ("{{ '{:>99999999999999999999}'.format(1) }}", .value),
+        ("{% set xs = [] %}{% do xs.append(xs) %}{{ xs | tojson }}", .value),
+        ("{{ 'x' | wordwrap(0) }}", .value),
+        ("{{ '12' | int(base=99) }}{{ [1, 2][::9223372036854775807] }}{{ range(-9223372036854775807, 9223372036854775807, 4611686018427387904) | list }}{{ 1 | tojson(-3) }}{{ -9223372036854775807 | filesizeformat }}{{ '%c' % 99999999999 }}", .overflow),
         ("{% for i in range(1000) %}{% for j in range(1000) %}{% endfor %}{% endfor %}", .fuelExhausted),
         ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", .recursionLimit),
         ("{{ " + String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000) + " }}", .syntax),
@@ -106,4 +112,37 @@ private func render(_ env: Environment, _ source: String, _ context: [String: Va
             #expect(e.line > 0)
         }
     }
+}
+
+/// Every filter, test and Python method with odd values and odd arguments: results or located
+/// errors, never a trap (negative counts, overflow, huge widths, cycles).
+@Test func everyBuiltinWithOddArgumentsNeverCrashes() {
+    let env = Environment()
+    env.limits.fuel = 200_000
+    let values = ["'Hello, world'", "''", "[3, 1, 2]", "[]", "{'b': 1, 'a': 2}", "42", "-9223372036854775807",
+                  "2.675", "-1e308", "none", "true", "(1, 2)", "[{'a': 1}, {'a': none}]", "nope", "cyc"]
+    let args = ["", "(0)", "(-1)", "(9223372036854775807)", "(-9223372036854775807)", "(1e300)", "('')", "('x', 1)",
+                "(none)", "([1])", "(true, false, '', 0)", "(width=-5)", "(attribute='a')", "('a', 'b', -3)",
+                "(99999999999)", "(*[1, 2])", "(**{'k': 1})"]
+    var rng = SplitMix64(state: 7)
+    var problems: [String] = []
+    let methods = Array(Methods.stringMethods) + Array(Methods.listMethods) + Array(Methods.dictMethods)
+    let names = env.filters.keys.sorted().map { "| \($0)" } + env.tests.keys.sorted().map { "is \($0)" }
+        + methods.sorted().map { ".\($0)" }
+    for name in names {
+        for _ in 0..<50 {
+            let v = values.randomElement(using: &rng) ?? "1"
+            let a = args.randomElement(using: &rng) ?? ""
+            let expr = name.hasPrefix(".") ? "(\(v))\(name)\(a.isEmpty ? "()" : a)" : "(\(v)) \(name)\(a)"
+            let source = "{% set cyc = [1] %}{% do cyc.append(cyc) %}{{ \(expr) }}"
+            do {
+                _ = try env.render(source, name: "odd", context: [:])
+            } catch let e as JinjaError {
+                if e.line <= 0 { problems.append("no location: \(source) \(e)") }
+            } catch {
+                problems.append("non-Jinja error: \(source) \(error)")
+            }
+        }
+    }
+    #expect(problems.isEmpty, "\(problems.prefix(5))")
 }

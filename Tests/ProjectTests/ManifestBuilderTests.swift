@@ -5,7 +5,7 @@ import Testing
 /// The manifest built for the jaffle_shop fixture must match what `dbt parse` (dbt-core 1.12.0)
 /// wrote for the same project (`Fixtures/jaffle_shop.golden.json`, made by `make_golden.py`).
 @Suite struct ManifestBuilderTests {
-    static let compared = ["unique_id", "resource_type", "name", "package_name", "path", "original_file_path", "fqn",
+    static let compared = ["primary_key", "unique_id", "resource_type", "name", "package_name", "path", "original_file_path", "fqn",
                            "alias", "checksum", "tags", "refs", "sources", "raw_code", "description", "patch_path",
                            "test_metadata", "column_name", "attached_node", "file_key_name", "config", "meta", "doc_blocks"]
 
@@ -23,7 +23,7 @@ import Testing
         let m = try FakeCompile.jaffle()
         for (id, g) in golden["nodes"]?.asDict ?? [:] {
             guard let n = m.nodes[id] else { Issue.record("missing \(id)"); continue }
-            let mine = ConfigValue(jsonObject: ManifestWriter.nodeJSON(n, meta: ManifestMetadata(), created: 0))
+            let mine = ManifestWriter.nodeJSON(n, meta: ManifestMetadata(), created: 0)
             for key in Self.compared where g[key] != nil {
                 if case .dict(let gd)? = g[key], case .dict(let md)? = mine[key] {
                     // Compare dicts key by key so a failure names the key.
@@ -50,7 +50,7 @@ import Testing
         #expect(Set(m.sources.keys) == Set(gs.keys))
         for (id, g) in gs {
             guard let s = m.sources[id] else { continue }
-            let mine = ConfigValue(jsonObject: ManifestWriter.sourceJSON(s, meta: ManifestMetadata(), created: 0))
+            let mine = ManifestWriter.sourceJSON(s, meta: ManifestMetadata(), created: 0)
             for (key, value) in g.asDict ?? [:] where key != "database" || s.database != nil {
                 #expect(mine[key] == value, "\(id).\(key): ours \(mine[key]?.pythonRepr ?? "nil") vs dbt \(value.pythonRepr)")
             }

@@ -21,71 +21,129 @@ public struct ManifestMetadata: Sendable {
 
 /// Writes `manifest.json` in dbt's schema v12 (https://schemas.getdbt.com/dbt/manifest/v12.json).
 ///
-/// Field names and shapes are dbt-core 1.12's; tools that read dbt manifests (dbt's artifact
-/// parser, docs sites, lineage tools) read this one. The JSON text is produced by Foundation's
-/// `JSONSerialization` (sorted keys, so output is deterministic).
+/// Field names, shapes and key order are dbt-core 1.12's; tools that read dbt manifests (dbt's
+/// artifact parser, docs sites, lineage tools) read this one. The tree is built as `ConfigValue`s
+/// (ordered dictionaries) and serialized by Foundation's `JSONEncoder`; maps keyed by unique id
+/// are written in sorted key order, so the output is deterministic.
 public enum ManifestWriter {
     /// The schema URL written as `dbt_schema_version`.
     public static let schemaVersion = "https://schemas.getdbt.com/dbt/manifest/v12.json"
 
-    /// The manifest as a JSON object tree.
-    public static func jsonObject(_ m: Manifest, metadata meta: ManifestMetadata = ManifestMetadata()) -> [String: Any] {
+    /// The manifest as an ordered JSON tree.
+    public static func tree(_ m: Manifest, metadata meta: ManifestMetadata = ManifestMetadata()) -> ConfigValue {
         let created = meta.generatedAt.timeIntervalSince1970
-        var nodes: [String: Any] = [:]
-        nodes.reserveCapacity(m.nodes.count)
-        for (id, n) in m.nodes { nodes[id] = nodeJSON(n, meta: meta, created: created) }
-        var sources: [String: Any] = [:]
-        for (id, s) in m.sources { sources[id] = sourceJSON(s, meta: meta, created: created) }
-        var macros: [String: Any] = [:]
-        for (id, mac) in m.macros { macros[id] = macroJSON(mac, created: created) }
-        var docs: [String: Any] = [:]
-        for (id, d) in m.docs {
-            docs[id] = ["name": d.name, "resource_type": "doc", "package_name": d.packageName, "path": d.path,
-                        "original_file_path": d.originalFilePath, "unique_id": d.uniqueID, "block_contents": d.blockContents]
-        }
-        var disabled: [String: Any] = [:]
-        for (id, list) in m.disabled { disabled[id] = list.map { nodeJSON($0, meta: meta, created: created) } }
-        var selectors: [String: Any] = [:]
-        for (name, v) in m.selectors {
-            var s = v.asDict ?? ConfigObject()
-            if s["description"] == nil { s["description"] = "" }
-            selectors[name] = ConfigValue.dict(s).jsonObject
+        func sortedMap<T>(_ d: [String: T], _ f: (T) -> ConfigValue) -> ConfigValue {
+            .dict(ConfigObject(d.keys.sorted().map { (key: $0, value: f(d[$0]!)) }))
         }
         let iso = ISO8601DateFormatter()
         iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let generated = iso.string(from: meta.generatedAt)
-        let metadata: [String: Any] = [
-            "dbt_schema_version": schemaVersion,
-            "dbt_version": meta.dbtVersion,
-            "generated_at": generated,
-            "invocation_id": meta.invocationID,
-            "invocation_started_at": generated,
-            "env": meta.env,
-            "project_name": m.projectName,
-            "project_id": Digest.md5Hex(m.projectName),
-            "user_id": meta.userID as Any? ?? NSNull(),
-            "send_anonymous_usage_stats": meta.sendAnonymousUsageStats,
-            "adapter_type": meta.adapterType as Any? ?? NSNull(),
-            "quoting": ConfigValue.dict(meta.quoting).jsonObject,
-            "run_started_at": generated,
-        ]
-        return [
-            "metadata": metadata, "nodes": nodes, "sources": sources, "macros": macros, "docs": docs,
-            "exposures": [String: Any](), "metrics": [String: Any](), "groups": [String: Any](), "selectors": selectors,
-            "disabled": disabled, "parent_map": m.parentMap, "child_map": m.childMap, "group_map": [String: Any](),
-            "saved_queries": [String: Any](), "semantic_models": [String: Any](), "unit_tests": [String: Any](),
-            "functions": [String: Any](),
-        ]
+        var md = ConfigObject()
+        md["dbt_schema_version"] = .string(schemaVersion)
+        md["dbt_version"] = .string(meta.dbtVersion)
+        md["generated_at"] = .string(generated)
+        md["invocation_id"] = .string(meta.invocationID)
+        md["invocation_started_at"] = .string(generated)
+        md["env"] = sortedMap(meta.env) { .string($0) }
+        md["project_name"] = .string(m.projectName)
+        md["project_id"] = .string(Digest.md5Hex(m.projectName))
+        md["user_id"] = orNull(meta.userID)
+        md["send_anonymous_usage_stats"] = .bool(meta.sendAnonymousUsageStats)
+        md["adapter_type"] = orNull(meta.adapterType)
+        md["quoting"] = .dict(meta.quoting)
+        md["run_started_at"] = .string(generated)
+
+        var selectors = ConfigObject()
+        for (name, v) in m.selectors {
+            var s = v.asDict ?? ConfigObject()
+            if s["description"] == nil { s["description"] = "" }
+            selectors[name] = .dict(s)
+        }
+        var root = ConfigObject()
+        root["metadata"] = .dict(md)
+        root["nodes"] = sortedMap(m.nodes) { nodeJSON($0, meta: meta, created: created) }
+        root["sources"] = sortedMap(m.sources) { sourceJSON($0, meta: meta, created: created) }
+        root["macros"] = sortedMap(m.macros) { macroJSON($0, created: created) }
+        root["docs"] = sortedMap(m.docs) { d in
+            obj(["name": .string(d.name), "resource_type": "doc", "package_name": .string(d.packageName),
+                 "path": .string(d.path), "original_file_path": .string(d.originalFilePath),
+                 "unique_id": .string(d.uniqueID), "block_contents": .string(d.blockContents)])
+        }
+        root["exposures"] = [:]
+        root["metrics"] = [:]
+        root["groups"] = [:]
+        root["selectors"] = .dict(selectors)
+        root["disabled"] = sortedMap(m.disabled) { .array($0.map { nodeJSON($0, meta: meta, created: created) }) }
+        root["parent_map"] = sortedMap(m.parentMap) { strings($0) }
+        root["child_map"] = sortedMap(m.childMap) { strings($0) }
+        root["group_map"] = [:]
+        root["saved_queries"] = [:]
+        root["semantic_models"] = [:]
+        root["unit_tests"] = [:]
+        root["functions"] = [:]
+        return .dict(root)
     }
 
     /// The manifest as JSON bytes.
-    /// - Throws: `.io` if Foundation refuses the object tree (it cannot for trees built here).
+    /// - Throws: `.io` if the encoder fails (it cannot for trees built here).
     public static func data(_ m: Manifest, metadata: ManifestMetadata = ManifestMetadata()) throws -> Data {
         do {
-            return try JSONSerialization.data(withJSONObject: jsonObject(m, metadata: metadata), options: [.sortedKeys])
+            return try encodeInParallel(tree(m, metadata: metadata))
+        } catch let e as ProjectError {
+            throw e
         } catch {
             throw ProjectError(.io, "could not encode manifest.json: \(error)")
         }
+    }
+
+    /// Encodes the tree with `JSONEncoder`, one entry of each large map (`nodes`, `sources`, …) at
+    /// a time on every core, and joins the encoded pieces in order. The output is the same JSON
+    /// a single `JSONEncoder().encode(tree)` call gives; one call on a 10,000-model tree is several
+    /// times slower (the encoder builds the whole document in memory before writing).
+    static func encodeInParallel(_ tree: ConfigValue) throws -> Data {
+        guard case .dict(let root) = tree else { return try JSONEncoder().encode(tree) }
+        var jobs: [ConfigValue] = []
+        var layout: [(key: String, children: [String]?)] = []
+        for (k, v) in root {
+            if case .dict(let d) = v, d.count > 64 {
+                layout.append((k, d.keys))
+                for (_, child) in d { jobs.append(child) }
+            } else {
+                layout.append((k, nil))
+                jobs.append(v)
+            }
+        }
+        let results = UnsafeResultBuffer<Result<Data, Error>>(count: jobs.count)
+        let work = jobs
+        DispatchQueue.concurrentPerform(iterations: work.count) { i in
+            let encoder = JSONEncoder()
+            results[i] = Result { try encoder.encode(work[i]) }
+        }
+        let keyEncoder = JSONEncoder()
+        var out = Data()
+        out.append(UInt8(ascii: "{"))
+        var next = 0
+        func piece() throws -> Data {
+            defer { next += 1 }
+            guard let r = results[next] else { throw ProjectError(.io, "could not encode manifest.json") }
+            return try r.get()
+        }
+        for (i, entry) in layout.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(try keyEncoder.encode(entry.key))
+            out.append(UInt8(ascii: ":"))
+            guard let children = entry.children else { out.append(try piece()); continue }
+            out.append(UInt8(ascii: "{"))
+            for (j, child) in children.enumerated() {
+                if j > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(try keyEncoder.encode(child))
+                out.append(UInt8(ascii: ":"))
+                out.append(try piece())
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 
     /// Writes `<targetDir>/manifest.json`, creating the folder; written to a temporary file then
@@ -105,124 +163,135 @@ public enum ManifestWriter {
 
     // MARK: - Pieces
 
-    static func orNull(_ s: String?) -> Any { s.map { $0 as Any } ?? NSNull() }
-
-    static func refsJSON(_ refs: [RefArgs]) -> [Any] {
-        refs.map { ["name": $0.name, "package": orNull($0.package), "version": orNull($0.version)] as [String: Any] }
+    static func orNull(_ s: String?) -> ConfigValue { s.map(ConfigValue.string) ?? .null }
+    static func strings(_ a: [String]) -> ConfigValue { .array(a.map(ConfigValue.string)) }
+    static func obj(_ pairs: KeyValuePairs<String, ConfigValue>) -> ConfigValue {
+        .dict(ConfigObject(pairs.map { (key: $0.key, value: $0.value) }))
     }
 
-    static func columnsJSON(_ cols: [ColumnInfo]) -> [String: Any] {
-        var out: [String: Any] = [:]
+    static func refsJSON(_ refs: [RefArgs]) -> ConfigValue {
+        .array(refs.map { obj(["name": .string($0.name), "package": orNull($0.package), "version": orNull($0.version)]) })
+    }
+
+    static func columnsJSON(_ cols: [ColumnInfo]) -> ConfigValue {
+        var out = ConfigObject()
         for c in cols {
-            out[c.name] = [
-                "name": c.name, "description": c.description, "meta": ConfigValue.dict(c.meta).jsonObject,
-                "data_type": orNull(c.dataType), "constraints": c.constraints.map(\.jsonObject),
-                "quote": c.quote.map { $0 as Any } ?? NSNull(),
-                "config": ["meta": ConfigValue.dict(c.meta).jsonObject, "tags": c.tags] as [String: Any],
-                "tags": c.tags, "granularity": NSNull(), "dimension": NSNull(), "entity": NSNull(), "doc_blocks": [Any](),
-            ] as [String: Any]
+            out[c.name] = obj([
+                "name": .string(c.name), "description": .string(c.description), "meta": .dict(c.meta),
+                "data_type": orNull(c.dataType), "constraints": .array(c.constraints), "quote": c.quote.map(ConfigValue.bool) ?? .null,
+                "config": obj(["meta": .dict(c.meta), "tags": strings(c.tags)]), "tags": strings(c.tags),
+                "granularity": nil, "dimension": nil, "entity": nil, "doc_blocks": [],
+            ])
         }
-        return out
+        return .dict(out)
     }
 
-    static func nodeJSON(_ n: Node, meta: ManifestMetadata, created: Double) -> [String: Any] {
-        let docs = n.config.values["docs"]?.jsonObject ?? (["show": true, "node_color": NSNull()] as [String: Any])
-        var o: [String: Any] = [
-            "database": orNull(n.database ?? n.config.database ?? meta.defaultDatabase),
-            "schema": n.schema ?? n.config.schema ?? meta.defaultSchema,
-            "name": n.name, "resource_type": n.resourceType.rawValue, "package_name": n.packageName, "path": n.path,
-            "original_file_path": n.originalFilePath, "unique_id": n.uniqueID, "fqn": n.fqn,
-            "alias": n.alias ?? n.config.alias ?? n.name,
-            "checksum": ["name": n.checksum.name, "checksum": n.checksum.checksum],
-            "config": ConfigValue.dict(n.config.values).jsonObject, "tags": n.tags, "description": n.description,
-            "columns": columnsJSON(n.columns), "meta": ConfigValue.dict(n.meta).jsonObject, "group": NSNull(),
-            "docs": docs, "patch_path": orNull(n.patchPath), "build_path": NSNull(),
-            "unrendered_config": ConfigValue.dict(n.unrenderedConfig).jsonObject, "created_at": created,
-            "relation_name": orNull(n.relationName), "raw_code": n.rawCode, "doc_blocks": n.docBlocks,
-        ]
+    static func nodeJSON(_ n: Node, meta: ManifestMetadata, created: Double) -> ConfigValue {
+        var o = ConfigObject()
+        o["database"] = orNull(n.database ?? n.config.database ?? meta.defaultDatabase)
+        o["schema"] = .string(n.schema ?? n.config.schema ?? meta.defaultSchema)
+        o["name"] = .string(n.name)
+        o["resource_type"] = .string(n.resourceType.rawValue)
+        o["package_name"] = .string(n.packageName)
+        o["path"] = .string(n.path)
+        o["original_file_path"] = .string(n.originalFilePath)
+        o["unique_id"] = .string(n.uniqueID)
+        o["fqn"] = strings(n.fqn)
+        o["alias"] = .string(n.alias ?? n.config.alias ?? n.name)
+        o["checksum"] = obj(["name": .string(n.checksum.name), "checksum": .string(n.checksum.checksum)])
+        o["config"] = .dict(n.config.values)
+        o["tags"] = strings(n.tags)
+        o["description"] = .string(n.description)
+        o["columns"] = columnsJSON(n.columns)
+        o["meta"] = .dict(n.meta)
+        o["group"] = nil
+        o["docs"] = n.config.values["docs"] ?? obj(["show": true, "node_color": nil])
+        o["patch_path"] = orNull(n.patchPath)
+        o["build_path"] = nil
+        o["unrendered_config"] = .dict(n.unrenderedConfig)
+        o["created_at"] = .double(created)
+        o["relation_name"] = orNull(n.relationName)
+        o["raw_code"] = .string(n.rawCode)
+        o["doc_blocks"] = strings(n.docBlocks)
         if n.resourceType == .seed {
             o["root_path"] = orNull(n.rootPath)
-            o["depends_on"] = ["macros": n.dependsOn.macros]
-            return o
+            o["depends_on"] = obj(["macros": strings(n.dependsOn.macros)])
+            return .dict(o)
         }
-        o["language"] = n.language
+        o["language"] = .string(n.language)
         o["refs"] = refsJSON(n.refs)
-        o["sources"] = n.sources
-        o["metrics"] = [Any]()
-        o["functions"] = [Any]()
-        o["depends_on"] = ["macros": n.dependsOn.macros, "nodes": n.dependsOn.nodes]
-        o["compiled_path"] = NSNull()
-        o["contract"] = ["enforced": n.config.contract["enforced"]?.asBool ?? false,
-                         "alias_types": n.config.contract["alias_types"]?.asBool ?? true, "checksum": NSNull()] as [String: Any]
+        o["sources"] = .array(n.sources.map(strings))
+        o["metrics"] = []
+        o["functions"] = []
+        o["depends_on"] = obj(["macros": strings(n.dependsOn.macros), "nodes": strings(n.dependsOn.nodes)])
+        o["compiled_path"] = nil
         if let code = n.compiledCode {
+            o["compiled_path"] = .string("target/compiled/\(n.packageName)/\(n.originalFilePath)")
             o["compiled"] = true
-            o["compiled_code"] = code
+            o["compiled_code"] = .string(code)
             o["extra_ctes_injected"] = true
-            o["extra_ctes"] = [Any]()
-            o["compiled_path"] = "target/compiled/\(n.packageName)/\(n.originalFilePath)"
+            o["extra_ctes"] = []
         }
+        o["contract"] = obj(["enforced": .bool(n.config.contract["enforced"]?.asBool ?? false),
+                             "alias_types": .bool(n.config.contract["alias_types"]?.asBool ?? true), "checksum": nil])
         switch n.resourceType {
         case .model:
-            o["access"] = n.config.values["access"]?.asString ?? "protected"
-            o["constraints"] = n.constraints.map(\.jsonObject)
-            o["version"] = NSNull()
-            o["latest_version"] = NSNull()
-            o["deprecation_date"] = NSNull()
-            o["primary_key"] = n.primaryKey
-            o["time_spine"] = NSNull()
+            o["access"] = .string(n.config.values["access"]?.asString ?? "protected")
+            o["constraints"] = .array(n.constraints)
+            o["version"] = nil
+            o["latest_version"] = nil
+            o["deprecation_date"] = nil
+            o["primary_key"] = strings(n.primaryKey)
+            o["time_spine"] = nil
         case .operation:
-            o["index"] = Int(n.name.split(separator: "-").last ?? "") as Any? ?? NSNull()
+            o["index"] = Int(n.name.split(separator: "-").last ?? "").map(ConfigValue.int) ?? .null
         case .test where n.testMetadata != nil:
             o["column_name"] = orNull(n.columnName)
             o["file_key_name"] = orNull(n.fileKeyName)
             o["attached_node"] = orNull(n.attachedNode)
             if let t = n.testMetadata {
-                o["test_metadata"] = ["name": t.name, "kwargs": ConfigValue.dict(t.kwargs).jsonObject,
-                                      "namespace": orNull(t.namespace)] as [String: Any]
+                o["test_metadata"] = obj(["name": .string(t.name), "kwargs": .dict(t.kwargs), "namespace": orNull(t.namespace)])
             }
         default:
             break
         }
-        return o
+        return .dict(o)
     }
 
-    static func sourceJSON(_ s: SourceDefinition, meta: ManifestMetadata, created: Double) -> [String: Any] {
-        let quoting: [String: Any] = ["database": s.quoting["database"]?.jsonObject ?? NSNull(),
-                                      "schema": s.quoting["schema"]?.jsonObject ?? NSNull(),
-                                      "identifier": s.quoting["identifier"]?.jsonObject ?? NSNull(),
-                                      "column": s.quoting["column"]?.jsonObject ?? NSNull()]
-        let config: [String: Any] = [
-            "enabled": s.enabled, "event_time": s.config["event_time"]?.jsonObject ?? NSNull(),
-            "freshness": s.freshness.jsonObject, "loaded_at_field": orNull(s.loadedAtField),
-            "loaded_at_query": orNull(s.loadedAtQuery), "meta": ConfigValue.dict(s.meta).jsonObject, "tags": s.tags,
-            "static_analysis": NSNull(),
-        ]
-        return [
-            "database": orNull(s.database ?? meta.defaultDatabase), "schema": s.schema, "name": s.name,
-            "resource_type": "source", "package_name": s.packageName, "path": s.path,
-            "original_file_path": s.originalFilePath, "unique_id": s.uniqueID, "fqn": s.fqn, "source_name": s.sourceName,
-            "source_description": s.sourceDescription, "loader": s.loader, "identifier": s.identifier, "quoting": quoting,
+    static func sourceJSON(_ s: SourceDefinition, meta: ManifestMetadata, created: Double) -> ConfigValue {
+        let quoting = obj(["database": s.quoting["database"] ?? nil, "schema": s.quoting["schema"] ?? nil,
+                           "identifier": s.quoting["identifier"] ?? nil, "column": s.quoting["column"] ?? nil])
+        let config = obj([
+            "enabled": .bool(s.enabled), "event_time": s.config["event_time"] ?? nil, "freshness": s.freshness,
+            "loaded_at_field": orNull(s.loadedAtField), "loaded_at_query": orNull(s.loadedAtQuery), "meta": .dict(s.meta),
+            "tags": strings(s.tags), "static_analysis": nil,
+        ])
+        return obj([
+            "database": orNull(s.database ?? meta.defaultDatabase), "schema": .string(s.schema), "name": .string(s.name),
+            "resource_type": "source", "package_name": .string(s.packageName), "path": .string(s.path),
+            "original_file_path": .string(s.originalFilePath), "unique_id": .string(s.uniqueID), "fqn": strings(s.fqn),
+            "source_name": .string(s.sourceName), "source_description": .string(s.sourceDescription),
+            "loader": .string(s.loader), "identifier": .string(s.identifier), "quoting": quoting,
             "loaded_at_field": orNull(s.loadedAtField), "loaded_at_query": orNull(s.loadedAtQuery),
-            "freshness": s.freshness.jsonObject, "external": s.external.jsonObject, "description": s.description,
-            "columns": columnsJSON(s.columns), "meta": ConfigValue.dict(s.meta).jsonObject,
-            "source_meta": ConfigValue.dict(s.sourceMeta).jsonObject, "tags": s.tags, "config": config,
-            "patch_path": NSNull(), "unrendered_config": ConfigValue.dict(s.config).jsonObject,
-            "relation_name": orNull(s.relationName), "created_at": created, "unrendered_database": orNull(s.unrenderedDatabase),
-            "unrendered_schema": orNull(s.unrenderedSchema), "doc_blocks": [Any](),
-        ]
+            "freshness": s.freshness, "external": s.external, "description": .string(s.description),
+            "columns": columnsJSON(s.columns), "meta": .dict(s.meta), "source_meta": .dict(s.sourceMeta),
+            "tags": strings(s.tags), "config": config, "patch_path": nil, "unrendered_config": .dict(s.config),
+            "relation_name": orNull(s.relationName), "created_at": .double(created),
+            "unrendered_database": orNull(s.unrenderedDatabase), "unrendered_schema": orNull(s.unrenderedSchema),
+            "doc_blocks": [],
+        ])
     }
 
-    static func macroJSON(_ m: MacroEntry, created: Double) -> [String: Any] {
-        let docs: [String: Any] = ["show": true, "node_color": NSNull()]
-        return [
-            "name": m.name, "resource_type": "macro", "package_name": m.packageName, "path": m.path,
-            "original_file_path": m.originalFilePath, "unique_id": m.uniqueID, "macro_sql": m.macroSQL,
-            "depends_on": ["macros": m.dependsOnMacros], "description": m.description,
-            "meta": ConfigValue.dict(m.meta).jsonObject, "docs": docs,
-            "config": ["meta": ConfigValue.dict(m.meta).jsonObject, "docs": docs] as [String: Any],
-            "patch_path": orNull(m.patchPath),
-            "arguments": m.arguments.map { ["name": $0, "type": NSNull(), "description": ""] as [String: Any] },
-            "created_at": created, "supported_languages": NSNull(),
-        ]
+    static func macroJSON(_ m: MacroEntry, created: Double) -> ConfigValue {
+        let docs = obj(["show": true, "node_color": nil])
+        return obj([
+            "name": .string(m.name), "resource_type": "macro", "package_name": .string(m.packageName),
+            "path": .string(m.path), "original_file_path": .string(m.originalFilePath), "unique_id": .string(m.uniqueID),
+            "macro_sql": .string(m.macroSQL), "depends_on": obj(["macros": strings(m.dependsOnMacros)]),
+            "description": .string(m.description), "meta": .dict(m.meta), "docs": docs,
+            "config": obj(["meta": .dict(m.meta), "docs": docs]), "patch_path": orNull(m.patchPath),
+            "arguments": .array(m.arguments.map { obj(["name": .string($0), "type": nil, "description": ""]) }),
+            "created_at": .double(created), "supported_languages": nil,
+        ])
     }
 }

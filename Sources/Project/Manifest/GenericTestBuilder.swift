@@ -225,7 +225,10 @@ enum GenericTestBuilder {
         var s = "{{ \(macro)(**_dbt_generic_test_kwargs) }}"
         if !config.isEmpty {
             let parts = config.entries.map { (k, v) -> String in
-                if case .string(let str) = v { return "\(k)=\"" + str.replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+                if case .string(let str) = v {
+                    let escaped = str.utf8.contains(0x22) ? str.replacingOccurrences(of: "\"", with: "\\\"") : str
+                    return "\(k)=\"" + escaped + "\""
+                }
                 return "\(k)=\(v.pythonStr)"
             }
             s += "{{ config(\(parts.joined(separator: ","))) }}"
@@ -247,46 +250,52 @@ package enum CallScanner {
     }
 
     package static func scan(_ s: String, refs: inout [RefArgs], sources: inout [[String]]) {
-        guard s.contains("ref") || s.contains("source") else { return }
-        let chars = Array(s.unicodeScalars)
+        let b = Array(s.utf8)
+        let ref = Array("ref".utf8), source = Array("source".utf8), version = Array("version".utf8)
+        func hasWord(_ w: [UInt8], at i: Int) -> Bool {
+            guard i + w.count <= b.count else { return false }
+            for k in 0..<w.count where b[i + k] != w[k] { return false }
+            return true
+        }
+        func isIdent(_ c: UInt8) -> Bool {
+            c == 0x5f || c == 0x2e || (c >= 0x30 && c <= 0x39) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x7a)
+        }
         var i = 0
-        while i < chars.count {
-            for fn in ["ref", "source"] {
-                let f = Array(fn.unicodeScalars)
-                guard i + f.count < chars.count, Array(chars[i..<(i + f.count)]) == f else { continue }
-                if i > 0, chars[i - 1] == "_" || chars[i - 1] == "." || chars[i - 1].properties.isAlphabetic { continue }
-                var j = i + f.count
-                while j < chars.count, chars[j] == " " { j += 1 }
-                guard j < chars.count, chars[j] == "(" else { continue }
-                var k = j + 1
-                var args: [String] = []
-                var version: String?
-                while k < chars.count {
-                    while k < chars.count, chars[k] == " " || chars[k] == "," { k += 1 }
-                    guard k < chars.count else { break }
-                    if chars[k] == ")" { break }
-                    if chars[k] == "'" || chars[k] == "\"" {
-                        let q = chars[k]
-                        var e = k + 1
-                        while e < chars.count, chars[e] != q { e += 1 }
-                        args.append(String(String.UnicodeScalarView(chars[(k + 1)..<min(e, chars.count)])))
-                        k = e + 1
-                    } else if fn == "ref", Array(chars[k..<min(k + 7, chars.count)]) == Array("version".unicodeScalars) {
-                        var e = k
-                        while e < chars.count, chars[e] != ")" && chars[e] != "," { e += 1 }
-                        let kv = String(String.UnicodeScalarView(chars[k..<e]))
-                        version = kv.split(separator: "=").last.map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: " '\"")) }
-                        k = e
-                    } else {
-                        break
+        while i < b.count {
+            let c = b[i]
+            guard c == UInt8(ascii: "r") || c == UInt8(ascii: "s"), i == 0 || !isIdent(b[i - 1]) else { i += 1; continue }
+            let isRef = hasWord(ref, at: i)
+            guard isRef || hasWord(source, at: i) else { i += 1; continue }
+            var j = i + (isRef ? ref.count : source.count)
+            while j < b.count, b[j] == 0x20 { j += 1 }
+            guard j < b.count, b[j] == UInt8(ascii: "(") else { i += 1; continue }
+            var k = j + 1
+            var args: [String] = []
+            var versionValue: String?
+            while k < b.count {
+                while k < b.count, b[k] == 0x20 || b[k] == 0x2c || b[k] == 0x0a { k += 1 }
+                guard k < b.count, b[k] != UInt8(ascii: ")") else { break }
+                if b[k] == 0x27 || b[k] == 0x22 {
+                    let q = b[k]
+                    var e = k + 1
+                    while e < b.count, b[e] != q { e += 1 }
+                    args.append(String(decoding: b[(k + 1)..<min(e, b.count)], as: UTF8.self))
+                    k = e + 1
+                } else if isRef, hasWord(version, at: k) {
+                    var e = k
+                    while e < b.count, b[e] != UInt8(ascii: ")"), b[e] != 0x2c { e += 1 }
+                    let kv = String(decoding: b[k..<e], as: UTF8.self)
+                    versionValue = kv.split(separator: "=").last.map {
+                        String($0).trimmingCharacters(in: CharacterSet(charactersIn: " '\""))
                     }
+                    k = e
+                } else {
+                    break
                 }
-                if fn == "ref", let r = RefArgs(positional: args, version: version) { refs.append(r) }
-                if fn == "source", args.count == 2 { sources.append(args) }
-                i = k
-                break
             }
-            i += 1
+            if isRef, let r = RefArgs(positional: args, version: versionValue) { refs.append(r) }
+            if !isRef, args.count == 2 { sources.append(args) }
+            i = max(k, i + 1)
         }
     }
 }

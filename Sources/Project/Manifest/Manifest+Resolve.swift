@@ -12,15 +12,18 @@ extension Manifest {
     ///
     /// - Throws: `ProjectError` `.duplicateResource`, `.refNotFound`, `.sourceNotFound`.
     public mutating func resolve() throws {
-        var enabled: [String: Node] = [:]
-        enabled.reserveCapacity(nodes.count)
+        // Work on one copy of the node table, changed in place (nodes are large values).
+        var enabled = nodes
         var order: [String] = []
         order.reserveCapacity(nodeIDs.count)
         var disabled = self.disabled
         for key in nodeIDs {
-            guard let n = nodes[key] else { continue }
-            let id = n.uniqueID
-            guard n.config.enabled else { disabled[id, default: []].append(n); continue }
+            guard let idx = enabled.index(forKey: key) else { continue }
+            let id = enabled.values[idx].uniqueID
+            let isEnabled = enabled.values[idx].config.enabled
+            if key == id && isEnabled { order.append(id); continue }
+            let n = enabled.remove(at: idx).value
+            guard isEnabled else { disabled[id, default: []].append(n); continue }
             if let prior = enabled[id] {
                 throw ProjectError(
                     .duplicateResource,
@@ -39,17 +42,21 @@ extension Manifest {
         }
 
         // Name lookups: (name) → ids of refable nodes, and the same for disabled ones.
-        var byName: [String: [String]] = [:]
+        var byName: [String: [(id: String, package: String)]] = [:]
         for id in order {
-            guard let n = enabled[id], n.resourceType.isRefable else { continue }
-            if let prior = byName[n.name]?.compactMap({ enabled[$0] }).first(where: { $0.packageName == n.packageName }) {
+            guard let idx = enabled.index(forKey: id), enabled.values[idx].resourceType.isRefable else { continue }
+            let name = enabled.values[idx].name
+            let package = enabled.values[idx].packageName
+            if let priorID = byName[name]?.first(where: { $0.package == package })?.id,
+               let prior = enabled[priorID] {
+                let n = enabled.values[idx]
                 throw ProjectError(
                     .duplicateResource,
                     "dbt found two resources with the name \"\(n.name)\": \(prior.uniqueID) (\(prior.originalFilePath)) and \(n.uniqueID) (\(n.originalFilePath))",
                     location: SourceLocation(file: n.originalFilePath),
                     hint: "rename one of them, or disable one with `enabled: false`")
             }
-            byName[n.name, default: []].append(id)
+            byName[name, default: []].append((id, package))
         }
         var disabledByName: [String: String] = [:]
         for (id, list) in disabled { if let n = list.first, n.resourceType.isRefable { disabledByName[n.name] = id } }
@@ -61,13 +68,16 @@ extension Manifest {
         var dropped: [String] = []
         var warnings = self.warnings
         idLoop: for id in order {
-            guard var n = enabled[id] else { continue }
+            guard let idx = enabled.index(forKey: id) else { continue }
+            // Read the fields needed (not the whole node); copy the node only on error paths.
+            var n: Node { enabled.values[idx] }
+            let (refs, nodeSources, package) = (enabled.values[idx].refs, enabled.values[idx].sources, enabled.values[idx].packageName)
             var deps: [String] = []
             var seen = Set<String>()
-            for r in n.refs {
+            for r in refs {
                 let candidates = byName[r.name] ?? []
-                let target = candidates.first { enabled[$0]?.packageName == (r.package ?? n.packageName) }
-                    ?? (r.package == nil ? candidates.first : nil)
+                let target = candidates.first { $0.package == (r.package ?? package) }?.id
+                    ?? (r.package == nil ? candidates.first?.id : nil)
                 guard let target else {
                     if n.resourceType == .test {
                         if disabledByName[r.name] != nil {
@@ -95,7 +105,7 @@ extension Manifest {
                 }
                 if seen.insert(target).inserted { deps.append(target) }
             }
-            for s in n.sources where s.count == 2 {
+            for s in nodeSources where s.count == 2 {
                 guard let target = sourceByKey[s[0] + "\u{0}" + s[1]] else {
                     if n.resourceType == .test {
                         if !disabledSources.contains(s[0] + "\u{0}" + s[1]) {
@@ -117,11 +127,10 @@ extension Manifest {
                 }
                 if seen.insert(target).inserted { deps.append(target) }
             }
-            n.dependsOn.nodes = deps
-            if n.resourceType == .test, n.attachedNode == nil, n.testMetadata != nil, let first = deps.first(where: { !$0.hasPrefix("source.") }) {
-                n.attachedNode = first
+            enabled.values[idx].dependsOn.nodes = deps
+            if enabled.values[idx].isGenericTest, enabled.values[idx].attachedNode == nil, let first = deps.first(where: { !$0.hasPrefix("source.") }) {
+                enabled.values[idx].attachedNode = first
             }
-            enabled[id] = n
         }
         if !dropped.isEmpty {
             let gone = Set(dropped)
@@ -132,6 +141,8 @@ extension Manifest {
         for id in order where enabled[id]?.attachedNode != nil {
             if let a = enabled[id]?.attachedNode, enabled[a] == nil { enabled[id]?.attachedNode = nil }
         }
+
+        Self.inferPrimaryKeys(&enabled, order: order, disabled: disabled)
 
         var parents: [String: [String]] = [:]
         var children: [String: [String]] = [:]
@@ -148,6 +159,47 @@ extension Manifest {
         self.warnings = warnings
         setSourcesResolved(sourceMap, ids: sourceOrder)
         setResolved(nodes: enabled, nodeIDs: order, disabled: disabled, parentMap: parents, childMap: children)
+    }
+
+    /// dbt's `infer_primary_key`: primary-key constraints, else columns with unique and not_null
+    /// tests, else columns with unique tests (enabled, then disabled).
+    static func inferPrimaryKeys(_ nodes: inout [String: Node], order: [String], disabled: [String: [Node]]) {
+        var testsByModel: [String: [(Node, Bool)]] = [:]
+        for id in order { if let t = nodes[id], t.isGenericTest, let a = t.attachedNode { testsByModel[a, default: []].append((t, true)) } }
+        for list in disabled.values {
+            for t in list where t.isGenericTest { if let a = t.attachedNode { testsByModel[a, default: []].append((t, false)) } }
+        }
+        for id in order {
+            guard var n = nodes[id], n.resourceType == .model else { continue }
+            var key: [String]?
+            for c in n.constraints where c["type"]?.asString == "primary_key" { key = c["columns"]?.asStringList ?? [] ; break }
+            if key == nil {
+                for col in n.columns where col.constraints.contains(where: { $0["type"]?.asString == "primary_key" }) {
+                    key = [col.name]; break
+                }
+            }
+            if key == nil {
+                var uniqueOn = Set<String>(), uniqueOff = Set<String>(), notNull = Set<String>()
+                for (t, on) in testsByModel[id] ?? [] {
+                    guard let meta = t.testMetadata else { continue }
+                    var cols: [String] = []
+                    if let c = meta.kwargs["column_name"]?.asString { cols = [c] } else if let cs = meta.kwargs["combination_of_columns"]?.asArray {
+                        cols = cs.compactMap(\.asString)
+                    }
+                    for c in cols {
+                        if meta.name == "unique" || meta.name == "unique_combination_of_columns" {
+                            if on { uniqueOn.insert(c) } else { uniqueOff.insert(c) }
+                        } else if meta.name == "not_null" {
+                            notNull.insert(c)
+                        }
+                    }
+                }
+                let both = notNull.filter { uniqueOn.contains($0) || uniqueOff.contains($0) }
+                key = !both.isEmpty ? both.sorted() : (!uniqueOn.isEmpty ? uniqueOn.sorted() : uniqueOff.sorted())
+            }
+            n.primaryKey = key ?? []
+            nodes[id] = n
+        }
     }
 
     /// Up to three names within a small edit distance (or sharing a prefix), closest first.

@@ -284,7 +284,7 @@ public enum ManifestBuilder {
     /// Replaces each `{{ doc('name') }}` in a description by the doc block's text, as dbt renders
     /// descriptions at parse. Descriptions with other Jinja are left as written (Compile may render them).
     static func renderDocCalls(_ text: String, docs: [String: DocBlock], package: String) -> String {
-        guard text.contains("{{"), text.contains("doc(") else { return text }
+        guard text.utf8.contains(0x7b), text.contains("doc(") else { return text }
         var out = ""
         var rest = Substring(text)
         while let open = rest.range(of: "{{") {
@@ -304,7 +304,7 @@ public enum ManifestBuilder {
 
     /// `{{ doc("name") }}` references in a description, as `doc.<pkg>.<name>` ids.
     static func docReferences(_ text: String, package: String) -> [String] {
-        guard text.contains("doc(") else { return [] }
+        guard text.utf8.contains(0x28), text.contains("doc(") else { return [] }
         var out: [String] = []
         var rest = Substring(text)
         while let r = rest.range(of: "doc(") {

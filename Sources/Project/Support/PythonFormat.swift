@@ -6,7 +6,11 @@
 package enum PythonFormat {
     /// `repr(s)` for a Python `str`.
     package static func repr(_ s: String) -> String {
-        let quote: Character = (s.contains("'") && !s.contains("\"")) ? "\"" : "'"
+        // Fast path: plain printable ASCII without quotes or backslashes.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f && $0 != 0x27 && $0 != 0x22 && $0 != 0x5c }) {
+            return "'" + s + "'"
+        }
+        let quote: Character = (s.utf8.contains(0x27) && !s.utf8.contains(0x22)) ? "\"" : "'"
         var out = String(quote)
         for u in s.unicodeScalars {
             switch u {

@@ -169,15 +169,21 @@ extension ConfigValue: Codable {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
         switch self {
-        case .null: try c.encodeNil()
-        case .bool(let b): try c.encode(b)
-        case .int(let i): try c.encode(i)
-        case .double(let d): if d.isFinite { try c.encode(d) } else { try c.encodeNil() }
-        case .string(let s): try c.encode(s)
-        case .array(let a): try c.encode(a)
-        case .dict(let o): try c.encode(o)
+        case .array(let a):
+            var u = encoder.unkeyedContainer()
+            try ConfigObject.encodeElements(a, into: &u)
+        case .dict(let o):
+            try o.encode(to: encoder)
+        default:
+            var c = encoder.singleValueContainer()
+            switch self {
+            case .bool(let b): try c.encode(b)
+            case .int(let i): try c.encode(i)
+            case .double(let d): if d.isFinite { try c.encode(d) } else { try c.encodeNil() }
+            case .string(let s): try c.encode(s)
+            default: try c.encodeNil()
+            }
         }
     }
 }
@@ -219,7 +225,7 @@ public struct ConfigObject: Sendable, Hashable, Codable, Sequence {
     public static func == (a: ConfigObject, b: ConfigObject) -> Bool { a.storage == b.storage }
     public func hash(into h: inout Hasher) { h.combine(storage) }
 
-    private struct JSONKey: CodingKey {
+    struct JSONKey: CodingKey {
         var stringValue: String
         var intValue: Int? { nil }
         init(stringValue: String) { self.stringValue = stringValue }
@@ -235,7 +241,47 @@ public struct ConfigObject: Sendable, Hashable, Codable, Sequence {
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: JSONKey.self)
-        for (k, v) in entries { try c.encode(v, forKey: JSONKey(stringValue: k)) }
+        try encodeEntries(into: &c)
+    }
+
+    // Leaves go through the encoder's concrete (non-generic) methods and children through nested
+    // containers: this avoids a nested encoder per value and makes large manifests several
+    // times faster to write.
+    private func encodeEntries(into c: inout KeyedEncodingContainer<JSONKey>) throws {
+        for k in keysInOrder {
+            let key = JSONKey(stringValue: k)
+            switch storage[k] ?? .null {
+            case .null: try c.encodeNil(forKey: key)
+            case .bool(let b): try c.encode(b, forKey: key)
+            case .int(let i): try c.encode(i, forKey: key)
+            case .double(let d): if d.isFinite { try c.encode(d, forKey: key) } else { try c.encodeNil(forKey: key) }
+            case .string(let s): try c.encode(s, forKey: key)
+            case .array(let a):
+                var nested = c.nestedUnkeyedContainer(forKey: key)
+                try Self.encodeElements(a, into: &nested)
+            case .dict(let o):
+                var nested = c.nestedContainer(keyedBy: JSONKey.self, forKey: key)
+                try o.encodeEntries(into: &nested)
+            }
+        }
+    }
+
+    static func encodeElements(_ a: [ConfigValue], into c: inout UnkeyedEncodingContainer) throws {
+        for v in a {
+            switch v {
+            case .null: try c.encodeNil()
+            case .bool(let b): try c.encode(b)
+            case .int(let i): try c.encode(i)
+            case .double(let d): if d.isFinite { try c.encode(d) } else { try c.encodeNil() }
+            case .string(let s): try c.encode(s)
+            case .array(let inner):
+                var nested = c.nestedUnkeyedContainer()
+                try encodeElements(inner, into: &nested)
+            case .dict(let o):
+                var nested = c.nestedContainer(keyedBy: JSONKey.self)
+                try o.encodeEntries(into: &nested)
+            }
+        }
     }
 }
 

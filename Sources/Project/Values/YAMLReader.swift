@@ -14,7 +14,7 @@ public enum YAMLReader {
     public static func parse(_ text: String, file: String) throws -> ConfigValue {
         let node: Yams.Node?
         do {
-            node = try Yams.compose(yaml: text)
+            node = try Yams.compose(yaml: text, .basic)
         } catch let e as YamlError {
             throw error(e, file: file)
         } catch {
@@ -37,16 +37,15 @@ public enum YAMLReader {
     static func value(_ node: Yams.Node) -> ConfigValue {
         switch node {
         case .scalar(let s):
-            switch Tag.Name(rawValue: node.tag.description) {
+            // Parsed with Yams' basic resolver (no regex per scalar); plain scalars are resolved
+            // here with PyYAML's YAML 1.1 rules, explicit tags (`!!int`) are honoured.
+            let tag = node.tag.description
+            if s.style == .plain && (tag == Tag.Name.str.rawValue || tag == "?" || tag.isEmpty) {
+                return resolvePlain(s.string)
+            }
+            switch Tag.Name(rawValue: tag) {
             case .null: return .null
-            case .bool: return node.bool.map(ConfigValue.bool) ?? .string(s.string)
-            case .int:
-                if let i = node.int { return .int(i) }
-                return node.float.map(ConfigValue.double) ?? .string(s.string)
-            case .float:
-                // YAML 1.1 (PyYAML) floats need a dot and a signed exponent: `1e3` is a string there.
-                guard isPyYAMLFloat(s.string) else { return .string(s.string) }
-                return node.float.map(ConfigValue.double) ?? .string(s.string)
+            case .bool, .int, .float: return resolvePlain(s.string)
             default: return .string(s.string)
             }
         case .sequence(let seq):
@@ -54,7 +53,7 @@ public enum YAMLReader {
         case .mapping(let map):
             var out = ConfigObject()
             // Merge keys first, so the mapping's own keys override what they bring.
-            for (k, v) in map where k.tag.description == Tag.Name.merge.rawValue {
+            for (k, v) in map where isMergeKey(k) {
                 let sources: [Yams.Node]
                 switch v {
                 case .sequence(let seq): sources = Array(seq.reversed())
@@ -64,12 +63,73 @@ public enum YAMLReader {
                     if case .dict(let d) = value(src) { for (mk, mv) in d { out[mk] = mv } }
                 }
             }
-            for (k, v) in map where k.tag.description != Tag.Name.merge.rawValue {
+            for (k, v) in map where !isMergeKey(k) {
                 out[keyString(k)] = value(v)
             }
             return .dict(out)
         case .alias:
             return .null
+        }
+    }
+
+    private static func isMergeKey(_ k: Yams.Node) -> Bool {
+        guard case .scalar(let s) = k else { return false }
+        return s.style == .plain && s.string == "<<"
+    }
+
+    /// PyYAML's implicit resolver (YAML 1.1) for a plain scalar: null, bool, int, float, else str.
+    static func resolvePlain(_ text: String) -> ConfigValue {
+        guard let first = text.utf8.first else { return .null }
+        switch first {
+        case UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"):
+            if ["~", "null", "Null", "NULL"].contains(text) { return .null }
+            if ["no", "No", "NO"].contains(text) { return .bool(false) }
+        case UInt8(ascii: "y"), UInt8(ascii: "Y"):
+            if ["yes", "Yes", "YES"].contains(text) { return .bool(true) }
+        case UInt8(ascii: "t"), UInt8(ascii: "T"):
+            if ["true", "True", "TRUE"].contains(text) { return .bool(true) }
+        case UInt8(ascii: "f"), UInt8(ascii: "F"):
+            if ["false", "False", "FALSE"].contains(text) { return .bool(false) }
+        case UInt8(ascii: "o"), UInt8(ascii: "O"):
+            if ["on", "On", "ON"].contains(text) { return .bool(true) }
+            if ["off", "Off", "OFF"].contains(text) { return .bool(false) }
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."):
+            if let i = pythonInt(text) { return .int(i) }
+            if isPyYAMLFloat(text) { return pythonFloat(text).map(ConfigValue.double) ?? .string(text) }
+        default:
+            break
+        }
+        return .string(text)
+    }
+
+    /// PyYAML's int forms: decimal, `0b`, leading-zero octal, `0x`, sexagesimal, `_` separators.
+    static func pythonInt(_ text: String) -> Int? {
+        var t = Substring(text.replacingOccurrences(of: "_", with: ""))
+        var sign = 1
+        if t.first == "-" { sign = -1; t = t.dropFirst() } else if t.first == "+" { t = t.dropFirst() }
+        guard !t.isEmpty, t.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+        if t.hasPrefix("0b") { return Int(t.dropFirst(2), radix: 2).map { $0 * sign } }
+        if t.hasPrefix("0x") { return Int(t.dropFirst(2), radix: 16).map { $0 * sign } }
+        if t.contains(":") {
+            var value = 0
+            for part in t.split(separator: ":", omittingEmptySubsequences: false) {
+                guard let p = Int(part), p >= 0 else { return nil }
+                value = value * 60 + p
+            }
+            return value * sign
+        }
+        guard t.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        if t.count > 1 && t.hasPrefix("0") { return Int(t.dropFirst(), radix: 8).map { $0 * sign } }
+        return Int(t).map { $0 * sign }
+    }
+
+    static func pythonFloat(_ text: String) -> Double? {
+        let t = text.replacingOccurrences(of: "_", with: "").lowercased()
+        switch t {
+        case ".inf", "+.inf": return .infinity
+        case "-.inf": return -.infinity
+        case ".nan": return .nan
+        default: return Double(t)
         }
     }
 

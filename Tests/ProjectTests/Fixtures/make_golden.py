@@ -7,7 +7,7 @@ Project module must reproduce. The values come from dbt, never from OpsFlow.
 import json, os, shutil, subprocess, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-NODE_KEYS = ["unique_id", "resource_type", "name", "package_name", "path", "original_file_path", "fqn", "alias",
+NODE_KEYS = ["primary_key", "unique_id", "resource_type", "name", "package_name", "path", "original_file_path", "fqn", "alias",
              "checksum", "config", "tags", "meta", "description", "refs", "sources", "depends_on", "raw_code",
              "patch_path", "test_metadata", "column_name", "attached_node", "file_key_name", "doc_blocks"]
 SOURCE_KEYS = ["unique_id", "name", "source_name", "fqn", "path", "original_file_path", "database", "schema",
