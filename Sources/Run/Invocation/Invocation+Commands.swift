@@ -114,18 +114,37 @@ extension Invocation {
             printResult("Compiled inline node is:\n" + sql, raw: sql)
             return 0
         }
-        let selected = try selectedIDs(session, types: nil).filter { session.compiler.manifest.nodes[$0] != nil }
+        let manifest = session.compiler.manifest
+        let selected = try selectedIDs(session, types: nil).filter {
+            guard let node = manifest.nodes[$0] else { return false }
+            return node.resourceType != .seed
+        }
+        // Nodes compile independently (the ephemeral cache has its own lock): use every core.
+        var outcomes = [Result<String, Error>?](repeating: nil, count: selected.count)
+        outcomes.withUnsafeMutableBufferPointer { buffer in
+            let slots = ResultSlots(buffer)
+            let workers = max(1, min(selected.count, ProcessInfo.processInfo.activeProcessorCount * 2))
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var index = worker
+                while index < selected.count {
+                    slots.buffer[index] = Result {
+                        let result = try session.compiler.compile(selected[index])
+                        try self.writeCompiled(session, node: result.node, sql: result.sql)
+                        return result.sql
+                    }
+                    index += workers
+                }
+            }
+        }
         var compiled: [String: String] = [:]
         var failed = false
-        for id in selected {
-            guard let node = session.compiler.manifest.nodes[id], node.resourceType != .seed else { continue }
-            do {
-                let result = try session.compiler.compile(id)
-                try writeCompiled(session, node: result.node, sql: result.sql)
-                compiled[id] = result.sql
-            } catch {
+        for (index, id) in selected.enumerated() {
+            switch outcomes[index] {
+            case .success(let sql): compiled[id] = sql
+            case .failure(let error):
                 failed = true
                 events.emit(Event(.error, code: "Q035", name: "CompileError", Self.describe(error), nodeId: id))
+            case nil: break
             }
         }
         if options.select.count == 1, compiled.count == 1, let (id, sql) = compiled.first,
@@ -152,16 +171,13 @@ extension Invocation {
     }
 
     func writeCompiled(_ session: Session, node: Node, sql: String) throws {
-        let url = session.targetDir.appendingPathComponent(compiledPath(node, folder: "compiled"))
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(sql.utf8).write(to: url)
+        try artifactFiles.write(sql, to: session.targetDir.appendingPathComponent(compiledPath(node, folder: "compiled")).path)
     }
 
     func writeRun(_ session: Session, node: Node, statements: [String]) throws {
         guard !statements.isEmpty else { return }
-        let url = session.targetDir.appendingPathComponent(compiledPath(node, folder: "run"))
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data((statements.joined(separator: ";\n\n") + ";\n").utf8).write(to: url)
+        try artifactFiles.write(statements.joined(separator: ";\n\n") + ";\n",
+                                to: session.targetDir.appendingPathComponent(compiledPath(node, folder: "run")).path)
     }
 
     // MARK: - show
@@ -195,6 +211,12 @@ extension Invocation {
         }
         return 0
     }
+}
+
+/// Lets concurrent iterations write disjoint slots of one buffer.
+struct ResultSlots<Element>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Element>
+    init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
 }
 
 extension Cell {

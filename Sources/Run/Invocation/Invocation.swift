@@ -13,6 +13,7 @@ public final class Invocation: @unchecked Sendable {
     let startedAt = Date()
     let console: ConsoleLog
     let events: any EventSink
+    let artifactFiles = ArtifactFileWriter()
 
     /// - Parameters:
     ///   - options: the parsed command line.
