@@ -26,10 +26,10 @@ extension WebApp {
             if let page = try nodePage(links, id: id) { try write(links.node(id), page) }
         }
         try write(links.runs, try runsPage(links))
-        for run in try config.history.runs() {
+        for run in try runs() {
             if let page = try runPage(links, id: run.id) { try write(links.run(run.id), page) }
         }
-        let specs = try DashboardSpec.loadAll(projectDir: config.projectDir)
+        let specs = try dashboardSpecs()
         if !specs.isEmpty {
             try write(links.dashboards, try dashboardsPage(links))
             for spec in specs { try write(links.dashboard(spec.name), try renderDashboard(links, spec: spec, query: [:]).page) }

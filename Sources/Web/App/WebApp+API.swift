@@ -37,12 +37,12 @@ extension WebApp {
             }
             return .json(object)
         case ("runs", 1):
-            return .json(try config.history.runs().map { runJSON($0, withResults: false) })
+            return .json(try runs().map { runJSON($0, withResults: false) })
         case ("runs", 2):
-            guard let run = try config.history.run(id: segments[1]) else { return .json(["error": "no run \(segments[1])"], status: 404) }
+            guard let run = try run(id: segments[1]) else { return .json(["error": "no run \(segments[1])"], status: 404) }
             return .json(runJSON(run, withResults: true))
         case ("dashboards", 1):
-            return .json(try DashboardSpec.loadAll(projectDir: config.projectDir).map { spec -> [String: Any] in
+            return .json(try dashboardSpecs().map { spec -> [String: Any] in
                 ["name": spec.name, "title": spec.title, "filters": spec.filters.map(\.name),
                  "cards": spec.cards.map { ["id": $0.id, "title": $0.title, "chart": $0.chart.rawValue] }]
             })

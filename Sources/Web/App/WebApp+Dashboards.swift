@@ -4,7 +4,7 @@ import Jinja
 extension WebApp {
     func dashboardsPage(_ links: Links) throws -> String {
         let catalog = try? catalog()
-        let specs = try DashboardSpec.loadAll(projectDir: config.projectDir)
+        let specs = try dashboardSpecs()
         let body = try env.renderTemplate(named: "dashboards.html", context: [
             "dashboards": HTML.list(specs.map {
                 HTML.dict([("title", HTML.text($0.title)), ("description", HTML.text($0.description)),
@@ -15,7 +15,7 @@ extension WebApp {
     }
 
     func dashboardSpec(_ name: String) throws -> DashboardSpec? {
-        try DashboardSpec.loadAll(projectDir: config.projectDir).first { $0.name == name }
+        try dashboardSpecs().first { $0.name == name }
     }
 
     /// `/dashboards/<name>` (the page) or `/dashboards/<name>/cards` (the cards alone, for the script).

@@ -3,12 +3,25 @@ import Jinja
 import Warehouse
 
 extension WebApp {
-    func catalog() throws -> Catalog { try Catalog.load(manifestPath: manifestPath) }
+    func catalog() throws -> Catalog {
+        try cache.value(manifestPath) { try Catalog.load(manifestPath: manifestPath) }
+    }
+
+    /// The run history; `run_results.json` is parsed again only when it changed.
+    func runs() throws -> [RunRecord] {
+        guard let file = config.history as? RunResultsFileHistory else { return try config.history.runs() }
+        return try cache.value(file.path) { try file.runs() }
+    }
+
+    func run(id: String) throws -> RunRecord? { try runs().first { $0.id == id } }
+
+    /// The dashboards under `<projectDir>/dashboards` (re-read on every request: they are small).
+    func dashboardSpecs() throws -> [DashboardSpec] { try DashboardSpec.loadAll(projectDir: config.projectDir) }
 
     /// The latest result of each node over the run history (newest run first).
     func latestResults() -> [String: (NodeRunRecord, RunRecord)] {
         var out: [String: (NodeRunRecord, RunRecord)] = [:]
-        for run in (try? config.history.runs()) ?? [] {
+        for run in (try? runs()) ?? [] {
             for r in run.results where out[r.uniqueID] == nil { out[r.uniqueID] = (r, run) }
         }
         return out
@@ -105,7 +118,7 @@ extension WebApp {
 
     func runsPage(_ links: Links) throws -> String {
         let catalog = try? catalog()
-        let runs = try config.history.runs()
+        let runs = try runs()
         let body = try env.renderTemplate(named: "runs.html", context: [
             "runs": HTML.list(runs.map { HTML.dict(runSummary($0, links)) }),
             "source": HTML.text(String(describing: type(of: config.history))),
@@ -114,7 +127,7 @@ extension WebApp {
     }
 
     func runPage(_ links: Links, id: String) throws -> String? {
-        guard let run = try config.history.run(id: id) else { return nil }
+        guard let run = try run(id: id) else { return nil }
         let catalog = try? catalog()
         func name(_ id: String) -> String { catalog?.nodes[id]?.name ?? id }
         let ordered = run.results.sorted { ($0.startedAt ?? .distantFuture, $0.uniqueID) < ($1.startedAt ?? .distantFuture, $1.uniqueID) }

@@ -93,6 +93,7 @@ public struct WebConfig: Sendable {
 public final class WebApp: Sendable {
     public let config: WebConfig
     let env: Environment
+    let cache = ArtifactCache()
 
     public init(config: WebConfig) {
         self.config = config
@@ -188,7 +189,7 @@ public final class WebApp: Sendable {
             ("home", HTML.text(links.home)), ("runs", HTML.text(links.runs)), ("dashboards", HTML.text(links.dashboards)),
             ("css", HTML.text(links.asset("app.css"))), ("js", HTML.text(links.asset("app.js"))),
         ])
-        let hasDashboards = !((try? DashboardSpec.loadAll(projectDir: config.projectDir)) ?? []).isEmpty
+        let hasDashboards = !((try? dashboardSpecs()) ?? []).isEmpty
         return try env.renderTemplate(named: "layout.html", context: [
             "title": HTML.text(title), "page": HTML.text(page), "body_html": HTML.safe(body), "links": linkValues,
             "project": HTML.text(catalog?.projectName), "generated_at": HTML.text(catalog?.generatedAt),
