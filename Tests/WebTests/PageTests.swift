@@ -39,6 +39,13 @@ import Warehouse
         #expect(page.contains("<code>growth_key</code>"))
         #expect(page.contains("Surrogate key `order_date|client_type|business_type`."))
         #expect(page.contains("<dt>Materialization</dt><dd>table</dd>"))
+        // Column types as the warehouse stores them (Python's view of the same table is the oracle).
+        let info = try pythonQuery(example.warehousePath, "select name, type from pragma_table_info('dev_marts.mart_natural_growth_daily')")
+        #expect(info.count == 11)
+        for row in info {
+            let name = row[0] as? String ?? "?", type = row[1] as? String ?? "?"
+            #expect(page.contains("<td><code>\(name)</code></td><td>\(type)</td>"), "\(name) \(type)")
+        }
         let count = try pythonQuery(example.warehousePath, "select count(*) from \"dev_marts.mart_natural_growth_daily\"")
         let expected = SVGCharts.groupThousands(Int64(count.first?.first as? Int ?? -1))
         #expect(page.contains("<dd class=\"row-count\">\(expected)</dd>"))

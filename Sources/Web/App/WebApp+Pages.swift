@@ -85,11 +85,12 @@ extension WebApp {
                 ("failures", r?.failures.flatMap { $0 > 0 ? .int($0) : nil } ?? .none),
             ])
         }
-        let columns = n.columns.map { c -> Value in
-            let names = tests.filter { $0.columnName == c.name }.map { $0.testName ?? $0.name }
-            return HTML.dict([("name", HTML.text(c.name)), ("type", HTML.text(c.dataType)),
-                              ("description", HTML.text(c.description)), ("tests", HTML.text(names.joined(separator: ", ")))])
-        }
+        let columns = Self.mergedColumns(n, stored: n.relationName.map { config.warehouse?.columns(ofRelation: $0) ?? [] } ?? [])
+            .map { c -> Value in
+                let names = tests.filter { $0.columnName == c.name }.map { $0.testName ?? $0.name }
+                return HTML.dict([("name", HTML.text(c.name)), ("type", HTML.text(c.dataType)),
+                                  ("description", HTML.text(c.description)), ("tests", HTML.text(names.joined(separator: ", ")))])
+            }
         let node = HTML.dict([
             ("id", HTML.text(n.uniqueID)), ("name", HTML.text(n.name)), ("type", HTML.text(n.resourceType)),
             ("description", HTML.text(n.description)), ("materialized", HTML.text(n.materialized)),
@@ -104,6 +105,21 @@ extension WebApp {
         ])
         let body = try env.renderTemplate(named: "node.html", context: ["n": node, "links": HTML.dict([("home", HTML.text(links.home))])])
         return try layout(links, title: n.name, page: "node", body: body, catalog: catalog)
+    }
+
+    /// The warehouse's columns in table order, with the property file's descriptions (and its
+    /// declared type when given), then documented columns the table lacks (dbt docs merge the
+    /// catalog with the manifest the same way).
+    static func mergedColumns(_ n: DocsNode, stored: [Column]) -> [DocsColumn] {
+        let documented = Dictionary(n.columns.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
+        var out = stored.map { c -> DocsColumn in
+            let doc = documented[c.name.lowercased()]
+            return DocsColumn(name: c.name, dataType: (doc?.dataType).flatMap { $0.isEmpty ? nil : $0 } ?? c.dataType,
+                              description: doc?.description ?? "")
+        }
+        let seen = Set(stored.map { $0.name.lowercased() })
+        out += n.columns.filter { !seen.contains($0.name.lowercased()) }
+        return out
     }
 
     // MARK: Runs

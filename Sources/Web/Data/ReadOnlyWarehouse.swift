@@ -29,6 +29,10 @@ public protocol ReadOnlyWarehouse: Sendable {
     /// - Throws: ``WebError/query`` (SQL errors, writes refused by the read-only connection, more
     ///   than one statement), ``WebError/timeout``.
     func query(_ sql: String, parameters: [String: Cell], limits: QueryLimits) throws -> LimitedResult
+
+    /// The columns of a relation as the warehouse stores them (name, declared type), in order;
+    /// `relationName` is the manifest's `relation_name`. Empty when the relation does not exist.
+    func columns(ofRelation relationName: String) -> [Warehouse.Column]
 }
 
 /// The embedded SQLite warehouse opened read-only through a GRDB `DatabasePool` (WAL readers run
@@ -67,6 +71,17 @@ public final class SQLiteReadOnlyWarehouse: ReadOnlyWarehouse {
         }
     }
 
+    public func columns(ofRelation relationName: String) -> [Warehouse.Column] {
+        // The embedded warehouse's relation is one quoted identifier: "schema.identifier".
+        var table = relationName
+        if table.hasPrefix("\""), table.hasSuffix("\""), table.count >= 2 {
+            table = String(table.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"")
+        }
+        guard let out = try? query("select name, type from pragma_table_info(:table) order by cid",
+                                   parameters: ["table": .text(table)], limits: QueryLimits(maxRows: 5_000, timeout: 2)) else { return [] }
+        return out.result.rows.map { Warehouse.Column(name: $0.first?.displayText ?? "", dataType: $0.count > 1 ? $0[1].displayText : "") }
+    }
+
     /// Deadline shared with SQLite's progress handler (a C callback, hence a class behind a pointer).
     private final class Deadline {
         let at: UInt64
@@ -95,7 +110,7 @@ public final class SQLiteReadOnlyWarehouse: ReadOnlyWarehouse {
             return DispatchTime.now().uptimeNanoseconds > deadline.at ? 1 : 0
         }, context.toOpaque())
 
-        let columns = statement.columnNames.map { Column(name: $0, dataType: "") }
+        let columns = statement.columnNames.map { Warehouse.Column(name: $0, dataType: "") }
         var rows: [[Cell]] = []
         var truncated = false
         let cursor = try Row.fetchCursor(statement)
