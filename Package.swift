@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "Demo"),
         // `opsflow serve` and `opsflow docs generate`: lineage, docs, runs and dashboards as HTML + SVG.
         .target(name: "Web", dependencies: [
-            "Jinja", "Warehouse", .product(name: "Yams", package: "Yams"),
+            "Jinja", "Warehouse", "WarehouseSQLite", .product(name: "Yams", package: "Yams"),
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "FlyingFox", package: "FlyingFox"),
         ], exclude: ["API.md"]),

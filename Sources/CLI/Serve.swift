@@ -32,6 +32,12 @@ struct Serve: ParsableCommand {
     }
 
     func run() throws {
+        // A parent may start us with termination signals blocked (Foundation's Process does so
+        // from some threads); a server must still stop on SIGTERM and Ctrl-C.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&signals, signal) }
+        sigprocmask(SIG_UNBLOCK, &signals, nil)
         var config = try WebSetup.config(common)
         config.accessToken = token ?? ProcessInfo.processInfo.environment["OPSFLOW_SERVE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         config.limits = QueryLimits(maxRows: rowLimit, timeout: queryTimeout)
@@ -50,7 +56,11 @@ struct Serve: ParsableCommand {
         }
         _ = started
         semaphore.wait()
-        if let message = failure.message { throw ValidationError("the server stopped: \(message)") }
+        if let message = failure.message {
+            // Not a usage error (a port in use, say): the message and exit code 2, no usage text.
+            FileHandle.standardError.write(Data("opsflow serve: the server stopped: \(message)\n".utf8))
+            throw ExitCode(2)
+        }
     }
 }
 

@@ -18,6 +18,11 @@ func runCommand(_ path: String, _ args: [String], cwd: URL? = nil, timeout: Doub
     process.standardOutput = out
     process.standardError = err
     try process.run()
+    // A hung child is killed after `timeout` seconds (the test then fails on its status).
+    let pid = process.processIdentifier
+    let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+    DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+    defer { watchdog.cancel() }
     // Read before waiting: a full pipe would block the child.
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import Warehouse
+import WarehouseSQLite
 
 /// Bounds on one dashboard or page query.
 public struct QueryLimits: Sendable, Hashable {
@@ -79,7 +80,26 @@ public final class SQLiteReadOnlyWarehouse: ReadOnlyWarehouse {
         }
         guard let out = try? query("select name, type from pragma_table_info(:table) order by cid",
                                    parameters: ["table": .text(table)], limits: QueryLimits(maxRows: 5_000, timeout: 2)) else { return [] }
-        return out.result.rows.map { Warehouse.Column(name: $0.first?.displayText ?? "", dataType: $0.count > 1 ? $0[1].displayText : "") }
+        // Logical types as the engine's SQLite adapter reports them: the declared type mapped, or
+        // (CTAS and view columns have none) the type of the column's first non-null value.
+        return out.result.rows.map { row in
+            let name = row.first?.displayText ?? ""
+            let declared = row.count > 1 ? row[1].displayText : ""
+            var logical = SQLiteTypes.logicalType(forDeclared: declared)
+            if declared.isEmpty {
+                let column = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                let sample = try? query("select typeof(\(column)) from \(relationName) where \(column) is not null limit 1",
+                                        parameters: [:], limits: QueryLimits(maxRows: 1, timeout: 1))
+                switch sample?.result.rows.first?.first?.displayText {
+                case "integer": logical = "INT64"
+                case "real": logical = "FLOAT64"
+                case "text": logical = "STRING"
+                case "blob": logical = "BYTES"
+                default: logical = ""
+                }
+            }
+            return Warehouse.Column(name: name, dataType: logical)
+        }
     }
 
     /// Deadline shared with SQLite's progress handler (a C callback, hence a class behind a pointer).
