@@ -63,7 +63,8 @@ extension WebApp {
                               ("href", HTML.text(links.node(other)))])
         }
         var rowCount: String?
-        if let relation = n.relationName, ["table", "view", "incremental", "seed", "snapshot", "source"].contains(n.materialized),
+        // Tables only (as dbt's catalog stats): counting a view computes it.
+        if let relation = n.relationName, ["table", "incremental", "seed", "snapshot", "source"].contains(n.materialized),
            let warehouse = config.warehouse,
            let out = try? warehouse.query("select count(*) from \(relation)", parameters: [:], limits: QueryLimits(maxRows: 1, timeout: 2)),
            let cell = out.result.rows.first?.first {

@@ -81,21 +81,32 @@ public final class SQLiteReadOnlyWarehouse: ReadOnlyWarehouse {
         guard let out = try? query("select name, type from pragma_table_info(:table) order by cid",
                                    parameters: ["table": .text(table)], limits: QueryLimits(maxRows: 5_000, timeout: 2)) else { return [] }
         // Logical types as the engine's SQLite adapter reports them: the declared type mapped, or
-        // (CTAS and view columns have none) the type of the column's first non-null value.
-        return out.result.rows.map { row in
+        // (CTAS and view columns have none) the type of the column's first non-null value. One
+        // sample row serves every column: a view is computed on each read, and reading an
+        // aggregating view once per column took seconds.
+        let sample = try? query("select * from \(relationName) limit 1", parameters: [:], limits: QueryLimits(maxRows: 1, timeout: 2))
+        let sampleRow = sample?.result.rows.first ?? []
+        let isTable = (try? query("select type from sqlite_master where name = :table", parameters: ["table": .text(table)],
+                                  limits: QueryLimits(maxRows: 1, timeout: 1)))?.result.rows.first?.first == .text("table")
+        return out.result.rows.enumerated().map { index, row in
             let name = row.first?.displayText ?? ""
             let declared = row.count > 1 ? row[1].displayText : ""
             var logical = SQLiteTypes.logicalType(forDeclared: declared)
             if declared.isEmpty {
-                let column = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-                let sample = try? query("select typeof(\(column)) from \(relationName) where \(column) is not null limit 1",
-                                        parameters: [:], limits: QueryLimits(maxRows: 1, timeout: 1))
-                switch sample?.result.rows.first?.first?.displayText {
-                case "integer": logical = "INT64"
-                case "real": logical = "FLOAT64"
-                case "text": logical = "STRING"
-                case "blob": logical = "BYTES"
-                default: logical = ""
+                var cell = index < sampleRow.count ? sampleRow[index] : .null
+                if cell == .null, isTable {
+                    // Tables are cheap to search for a non-null value; views are not searched.
+                    let column = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                    cell = (try? query("select \(column) from \(relationName) where \(column) is not null limit 1",
+                                       parameters: [:], limits: QueryLimits(maxRows: 1, timeout: 1)))?.result.rows.first?.first ?? .null
+                }
+                switch cell {
+                case .integer: logical = "INT64"
+                case .real: logical = "FLOAT64"
+                case .text: logical = "STRING"
+                case .blob: logical = "BYTES"
+                case .bool: logical = "BOOL"
+                case .null: logical = ""
                 }
             }
             return Warehouse.Column(name: name, dataType: logical)
