@@ -22,6 +22,11 @@ import Warehouse
         #expect(x("source.opsflow_analytics.raw_source.im_global_collect_rate") < x("model.opsflow_analytics.stg_orders"))
         #expect(x("model.opsflow_analytics.stg_orders") < x("model.opsflow_analytics.int_orders_daily"))
         #expect(x("model.opsflow_analytics.int_orders_daily") < x("model.opsflow_analytics.mart_volume_forecast"))
+        // Without tests: every non-test node, and the toggle links back.
+        let noTests = Self.get(app, "/?tests=0").text
+        let nonTests = catalog.lineageIDs.filter { catalog.nodes[$0]?.resourceType != "test" }
+        #expect(Set(attributeValues(noTests, "data-id")) == Set(nonTests))
+        #expect(noTests.contains("<a class=\"toggle\" href=\"/\">Show tests</a>"))
         let search = Self.get(app, "/?q=forecast").text
         #expect(search.contains("match for “forecast”") || search.contains("matches for “forecast”"))
         #expect(search.components(separatedBy: "class=\"node n-model match\"").count - 1 == 1)

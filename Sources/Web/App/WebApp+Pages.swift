@@ -29,9 +29,9 @@ extension WebApp {
 
     // MARK: Lineage
 
-    func lineagePage(_ links: Links, focus: String?, q: String?) throws -> String {
+    func lineagePage(_ links: Links, focus: String?, q: String?, tests: Bool = true) throws -> String {
         let catalog = try catalog()
-        let graph = LineageLayout(catalog: catalog)
+        let graph = LineageLayout(catalog: catalog, includeTests: tests)
         let focusID = focus.flatMap { catalog.nodes[$0] != nil ? $0 : nil }
         let query = (q ?? "").trimmingCharacters(in: .whitespaces)
         let matches = query.isEmpty ? [] : catalog.lineageIDs.compactMap { catalog.nodes[$0] }
@@ -44,9 +44,18 @@ extension WebApp {
             "q": HTML.text(query), "focus": focusID.map { HTML.text($0) } ?? .none,
             "focus_name": HTML.text(focusID.flatMap { catalog.nodes[$0]?.name }),
             "matches": HTML.list(matches), "kinds": HTML.list(kinds.map { HTML.text($0) }),
-            "count": .int(catalog.lineageIDs.count),
+            "count": .int(graph.placed.count), "tests": .bool(tests), "static": .bool(links.isStatic),
+            "toggle_href": HTML.text(Self.lineageHref(links, focus: focusID, q: query, tests: !tests)),
         ])
         return try layout(links, title: "Lineage", page: "lineage", body: body, catalog: catalog)
+    }
+
+    static func lineageHref(_ links: Links, focus: String?, q: String, tests: Bool) -> String {
+        var query: [String] = []
+        if !q.isEmpty { query.append("q=" + HTML.urlComponent(q)) }
+        if let focus { query.append("focus=" + HTML.urlComponent(focus)) }
+        if !tests { query.append("tests=0") }
+        return links.home + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
     }
 
     // MARK: Node

@@ -141,7 +141,8 @@ public final class WebApp: Sendable {
         do {
             switch segments.first {
             case nil:
-                return .html(try lineagePage(links, focus: request.query["focus"], q: request.query["q"]))
+                return .html(try lineagePage(links, focus: request.query["focus"], q: request.query["q"],
+                                             tests: request.query["tests"] != "0"))
             case "assets":
                 guard segments.count == 2, let asset = Assets.files[segments[1]] else { return notFound(links) }
                 return WebResponse(contentType: asset.contentType, body: Data(asset.body.utf8))

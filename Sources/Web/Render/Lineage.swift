@@ -20,8 +20,10 @@ struct LineageLayout: Sendable {
 
     static let nodeW = 190.0, nodeH = 26.0, colGap = 70.0, rowGap = 10.0, margin = 12.0
 
-    init(catalog: Catalog) {
-        let ids = catalog.lineageIDs
+    /// - Parameter includeTests: false leaves data tests out (a project has many; the models'
+    ///   shape is easier to read without them).
+    init(catalog: Catalog, includeTests: Bool = true) {
+        let ids = catalog.lineageIDs.filter { includeTests || catalog.nodes[$0]?.resourceType != "test" }
         let inGraph = Set(ids)
         var parents: [String: [String]] = [:]
         var edges: [(String, String)] = []

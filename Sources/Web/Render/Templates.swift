@@ -41,8 +41,10 @@ enum Templates {
       <form class="search" method="get" action="{{ links.home }}">
         <input type="search" name="q" id="lineage-search" value="{{ q }}" placeholder="Search nodes…" autocomplete="off">
         {% if focus %}<input type="hidden" name="focus" value="{{ focus }}">{% endif %}
+        {% if not tests %}<input type="hidden" name="tests" value="0">{% endif %}
         <button type="submit">Search</button>
       </form>
+      {% if not static %}<a class="toggle" href="{{ toggle_href }}">{{ 'Hide tests' if tests else 'Show tests' }}</a>{% endif %}
       <ul class="legend kinds">
         {% for k in kinds %}<li><span class="swatch n-{{ k }}"></span>{{ k }}</li>{% endfor %}
       </ul>
