@@ -115,3 +115,37 @@ import Warehouse
         #expect(try DashboardRunner.filterValues(spec, query: ["client_type": "Client_A", "other": "1"]) == ["client_type": "Client_A"])
     }
 }
+
+/// A card that names a model instead of SQL: summed by x (and series), filtered by every filter
+/// whose column the model documents.
+@Suite struct ModelCardTests {
+    @Test func modelCardsAggregateAndFilterLikeTheEquivalentSQL() throws {
+        let example = try Example.get()
+        let spec = try DashboardSpec.parse(yaml: """
+        dashboard:
+          name: m
+          filters: [{name: client_type}, {name: hub, column: scan_station}]
+          cards:
+            - {title: By day, chart: bar, model: mart_volume_forecast, x: forecast_date, y: forecast_orders, series: shift}
+            - {title: Rows, chart: table, model: mart_cdc_ratios}
+            - {title: Missing, chart: table, model: no_such_model}
+        """, path: "m.yml")
+        let runner = DashboardRunner(catalog: try Catalog.load(manifestPath: example.targetDir + "/manifest.json"),
+                                     warehouse: try SQLiteReadOnlyWarehouse(path: example.warehousePath))
+        let cards = runner.run(spec, filters: ["client_type": "Client_A", "hub": "ignored: no such column"])
+        let oracle = try pythonQuery(example.warehousePath, """
+            select forecast_date, shift, sum(forecast_orders) from "dev_marts.mart_volume_forecast"
+            where client_type = :c group by forecast_date, shift order by forecast_date, shift
+            """, ["c": "Client_A"])
+        let rows = try #require(cards[0].result?.rows)
+        #expect(rows.count == oracle.count)
+        for (ours, theirs) in zip(rows, oracle) {
+            #expect(ours[0] == .text(theirs[0] as? String ?? ""))
+            #expect(ours[1] == .text(theirs[1] as? String ?? ""))
+            #expect(abs((ours[2].number ?? 0) - (theirs[2] as? Double ?? -1)) < 1e-9)
+        }
+        let cdc = try pythonQuery(example.warehousePath, "select count(*) from \"dev_marts.mart_cdc_ratios\" where client_type = 'Client_A'")
+        #expect(cards[1].result?.rows.count == cdc.first?.first as? Int)
+        #expect(cards[2].error?.contains("no model 'no_such_model'") == true)
+    }
+}

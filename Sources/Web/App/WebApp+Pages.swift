@@ -34,7 +34,7 @@ extension WebApp {
         let graph = LineageLayout(catalog: catalog, includeTests: tests)
         let focusID = focus.flatMap { catalog.nodes[$0] != nil ? $0 : nil }
         let query = (q ?? "").trimmingCharacters(in: .whitespaces)
-        let matches = query.isEmpty ? [] : catalog.lineageIDs.compactMap { catalog.nodes[$0] }
+        let matches = query.isEmpty ? [] : graph.placed.keys.sorted().compactMap { catalog.nodes[$0] }
             .filter { $0.name.lowercased().contains(query.lowercased()) }
             .map { HTML.dict([("name", HTML.text($0.name)), ("href", HTML.text(links.node($0.uniqueID)))]) }
         let kinds = Set(catalog.lineageIDs.compactMap { catalog.nodes[$0]?.resourceType }).sorted()
