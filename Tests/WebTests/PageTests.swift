@@ -22,6 +22,14 @@ import Warehouse
         #expect(x("source.opsflow_analytics.raw_source.im_global_collect_rate") < x("model.opsflow_analytics.stg_orders"))
         #expect(x("model.opsflow_analytics.stg_orders") < x("model.opsflow_analytics.int_orders_daily"))
         #expect(x("model.opsflow_analytics.int_orders_daily") < x("model.opsflow_analytics.mart_volume_forecast"))
+        // An edge that skips columns runs through free slots, never across a node box.
+        for (index, edge) in layout.edges.enumerated() {
+            let from = layout.placed[edge.from]?.rank ?? 0, to = layout.placed[edge.to]?.rank ?? 0
+            #expect(layout.waypoints[index].count == max(0, to - from - 1))
+            for w in layout.waypoints[index] {
+                #expect(!layout.placed.values.contains { $0.x == w.x && $0.y == w.y }, "\(edge)")
+            }
+        }
         // Without tests: every non-test node, and the toggle links back.
         let noTests = Self.get(app, "/?tests=0").text
         let nonTests = catalog.lineageIDs.filter { catalog.nodes[$0]?.resourceType != "test" }

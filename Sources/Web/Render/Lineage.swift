@@ -15,6 +15,8 @@ struct LineageLayout: Sendable {
     }
     var placed: [String: Placed]
     var edges: [(from: String, to: String)]
+    /// Per edge (same order), the top-left corners of the virtual slots it passes through.
+    var waypoints: [[(x: Double, y: Double)]]
     var width: Double
     var height: Double
 
@@ -50,14 +52,33 @@ struct LineageLayout: Sendable {
         for i in columns.indices {
             columns[i].sort { (catalog.nodes[$0]?.resourceType ?? "", catalog.nodes[$0]?.name ?? "") < (catalog.nodes[$1]?.resourceType ?? "", catalog.nodes[$1]?.name ?? "") }
         }
+        // An edge that skips columns gets a virtual node in each column it crosses (Sugiyama's
+        // dummy nodes): they take part in the ordering and the edge is drawn through them, so it
+        // never runs across a node box.
+        var orderParents = parents
+        var chains: [[String]] = []
+        for (index, e) in edges.enumerated() {
+            let from = rank[e.0] ?? 0, to = rank[e.1] ?? 0
+            guard to - from > 1 else { chains.append([]); continue }
+            var previous = e.0
+            var chain: [String] = []
+            for r in (from + 1)..<to {
+                let virtual = "~\(index)~\(r)"
+                columns[r].append(virtual)
+                orderParents[virtual] = [previous]
+                chain.append(virtual)
+                previous = virtual
+            }
+            orderParents[e.1] = (orderParents[e.1] ?? []).map { $0 == e.0 ? previous : $0 }
+            chains.append(chain)
+        }
         var row = [String: Double]()
-        func index() { for col in columns { for (i, id) in col.enumerated() { row[id] = Double(i) } } }
-        index()
+        for col in columns { for (i, id) in col.enumerated() { row[id] = Double(i) } }
         for _ in 0..<4 {
             for c in columns.indices.dropFirst() {
                 columns[c].sort { a, b in
-                    let ma = Self.mean((parents[a] ?? []).compactMap { row[$0] }) ?? row[a] ?? 0
-                    let mb = Self.mean((parents[b] ?? []).compactMap { row[$0] }) ?? row[b] ?? 0
+                    let ma = Self.mean((orderParents[a] ?? []).compactMap { row[$0] }) ?? row[a] ?? 0
+                    let mb = Self.mean((orderParents[b] ?? []).compactMap { row[$0] }) ?? row[b] ?? 0
                     return ma == mb ? (catalog.nodes[a]?.name ?? a) < (catalog.nodes[b]?.name ?? b) : ma < mb
                 }
                 for (i, id) in columns[c].enumerated() { row[id] = Double(i) }
@@ -65,17 +86,19 @@ struct LineageLayout: Sendable {
         }
         let tallest = columns.map(\.count).max() ?? 0
         var placed: [String: Placed] = [:]
+        var virtualAt: [String: (x: Double, y: Double)] = [:]
         for (c, col) in columns.enumerated() {
             // Centre short columns vertically against the tallest.
             let offset = Double(tallest - col.count) / 2
             for (r, id) in col.enumerated() {
-                placed[id] = Placed(id: id, rank: c, row: r,
-                                    x: Self.margin + Double(c) * (Self.nodeW + Self.colGap),
-                                    y: Self.margin + (Double(r) + offset) * (Self.nodeH + Self.rowGap))
+                let x = Self.margin + Double(c) * (Self.nodeW + Self.colGap)
+                let y = Self.margin + (Double(r) + offset) * (Self.nodeH + Self.rowGap)
+                if id.hasPrefix("~") { virtualAt[id] = (x, y) } else { placed[id] = Placed(id: id, rank: c, row: r, x: x, y: y) }
             }
         }
         self.placed = placed
         self.edges = edges
+        self.waypoints = chains.map { $0.compactMap { virtualAt[$0] } }
         self.width = Self.margin * 2 + Double(columns.count) * (Self.nodeW + Self.colGap) - Self.colGap
         self.height = Self.margin * 2 + Double(max(tallest, 1)) * (Self.nodeH + Self.rowGap)
     }
@@ -90,17 +113,29 @@ struct LineageLayout: Sendable {
         let q = query?.lowercased().trimmingCharacters(in: .whitespaces) ?? ""
         func f(_ d: Double) -> String { String(format: "%.1f", d) }
         var out = "<svg id=\"lineage\" class=\"lineage\" width=\"\(f(width))\" height=\"\(f(height))\" viewBox=\"0 0 \(f(width)) \(f(height))\" xmlns=\"http://www.w3.org/2000/svg\">"
-        for e in edges {
+        for (index, e) in edges.enumerated() {
             guard let a = placed[e.from], let b = placed[e.to] else { continue }
-            let x1 = a.x + Self.nodeW, y1 = a.y + Self.nodeH / 2, x2 = b.x, y2 = b.y + Self.nodeH / 2
-            let mid = (x1 + x2) / 2
+            // Curves between columns, straight runs through the virtual slots.
+            var points = [(a.x + Self.nodeW, a.y + Self.nodeH / 2)]
+            for w in index < waypoints.count ? waypoints[index] : [] {
+                points.append((w.x, w.y + Self.nodeH / 2))
+                points.append((w.x + Self.nodeW, w.y + Self.nodeH / 2))
+            }
+            points.append((b.x, b.y + Self.nodeH / 2))
+            var d = "M\(f(points[0].0)),\(f(points[0].1))"
+            for i in stride(from: 1, to: points.count, by: 2) {
+                let (x1, y1) = points[i - 1], (x2, y2) = points[i]
+                let mid = (x1 + x2) / 2
+                d += " C\(f(mid)),\(f(y1)) \(f(mid)),\(f(y2)) \(f(x2)),\(f(y2))"
+                if i + 1 < points.count { d += " L\(f(points[i + 1].0)),\(f(points[i + 1].1))" }
+            }
             var cls = "edge"
             if let focus {
                 let onPath = (e.to == focus || down.contains(e.to)) && (e.from == focus || down.contains(e.from))
                     || (e.from == focus || up.contains(e.from)) && (e.to == focus || up.contains(e.to))
                 cls += onPath ? " hl" : " dim"
             }
-            out += "<path class=\"\(cls)\" data-from=\"\(HTML.escape(e.from))\" data-to=\"\(HTML.escape(e.to))\" d=\"M\(f(x1)),\(f(y1)) C\(f(mid)),\(f(y1)) \(f(mid)),\(f(y2)) \(f(x2)),\(f(y2))\"/>"
+            out += "<path class=\"\(cls)\" data-from=\"\(HTML.escape(e.from))\" data-to=\"\(HTML.escape(e.to))\" d=\"\(d)\"/>"
         }
         for p in placed.values.sorted(by: { ($0.rank, $0.row) < ($1.rank, $1.row) }) {
             guard let n = catalog.nodes[p.id] else { continue }
