@@ -21,6 +21,7 @@ enum Browser {
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("opsflow-chromium-\(UUID().uuidString)")
         let all = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage",
                    "--user-data-dir=\(profile.path)"] + args
+        defer { try? FileManager.default.removeItem(at: profile) }
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(with: Result { try runCommand(path, all) })
