@@ -88,7 +88,7 @@ enum WebSetup {
            target.type == "sqlite" {
             let file = target["path"]?.asString ?? target["database"]?.asString ?? "opsflow.sqlite"
             let path = file.hasPrefix("/") ? file : URL(fileURLWithPath: projectDir).appendingPathComponent(file).path
-            warehouse = try? SQLiteReadOnlyWarehouse(path: path)
+            warehouse = LazySQLiteWarehouse(path: path)
         }
         return WebConfig(projectDir: projectDir, targetDir: targetDir, warehouse: warehouse)
     }

@@ -200,3 +200,30 @@ extension Cell {
         }
     }
 }
+
+/// Opens the SQLite warehouse on first use, so `opsflow serve` can start before the first build
+/// has created the file (pages show the error until then).
+public final class LazySQLiteWarehouse: ReadOnlyWarehouse, @unchecked Sendable {
+    public let path: String
+    private let lock = NSLock()
+    private var opened: SQLiteReadOnlyWarehouse?
+
+    public init(path: String) { self.path = path }
+
+    func warehouse() throws -> SQLiteReadOnlyWarehouse {
+        lock.lock()
+        defer { lock.unlock() }
+        if let opened { return opened }
+        let made = try SQLiteReadOnlyWarehouse(path: path)
+        opened = made
+        return made
+    }
+
+    public func query(_ sql: String, parameters: [String: Cell], limits: QueryLimits) throws -> LimitedResult {
+        try warehouse().query(sql, parameters: parameters, limits: limits)
+    }
+
+    public func columns(ofRelation relationName: String) -> [Warehouse.Column] {
+        (try? warehouse())?.columns(ofRelation: relationName) ?? []
+    }
+}
