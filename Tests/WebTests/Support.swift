@@ -57,6 +57,10 @@ struct Example: Sendable {
         let result = try runCommand(binary, ["demo", "--project-dir", dir.path, "--days", "90", "--orders-per-day", "500",
                                              "--end-date", "2026-11-29", "--quiet"])
         guard result.status == 0 else { throw WebError.io("opsflow demo failed: \(result.stderr)\(result.stdout)") }
+        // The copy (≈15 MB) goes when the test process ends.
+        atexit {
+            if case .success(let example) = Example.shared { try? FileManager.default.removeItem(at: example.projectDir) }
+        }
         return Example(projectDir: dir, warehousePath: dir.appendingPathComponent("opsflow.sqlite").path)
     }
 
