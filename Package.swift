@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
+        // A small HTTP server on BSD sockets and Swift concurrency (no SwiftNIO, no BoringSSL).
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // Pure template engine (Jinja2-compatible). No dependencies, no I/O.
@@ -34,9 +36,15 @@ let package = Package(
         ]),
         // Deterministic generator of the OpsFlow Analytics raw extracts.
         .target(name: "Demo"),
+        // `opsflow serve` and `opsflow docs generate`: lineage, docs, runs and dashboards as HTML + SVG.
+        .target(name: "Web", dependencies: [
+            "Jinja", "Warehouse", "WarehouseSQLite", .product(name: "Yams", package: "Yams"),
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            .product(name: "FlyingFox", package: "FlyingFox"),
+        ], exclude: ["API.md"]),
         // `opsflow` itself: argument parsing only.
         .executableTarget(name: "CLI", dependencies: [
-            "Run", "Compile", "Project", "Warehouse", "WarehouseSQLite", "Demo",
+            "Run", "Compile", "Project", "Warehouse", "WarehouseSQLite", "Demo", "Web",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Parse+render benchmark against Python Jinja2 (bench/jinja_bench.sh).
@@ -48,6 +56,7 @@ let package = Package(
                     exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "RunTests", dependencies: ["Run", "Compile", "Project", "Warehouse", "WarehouseSQLite", "Demo"]),
         .testTarget(name: "CLITests", dependencies: []),
+        .testTarget(name: "WebTests", dependencies: ["Web", "Warehouse"]),
     ],
     swiftLanguageModes: [.v6]
 )
