@@ -66,11 +66,6 @@ struct CPUClock {
         let tSelect = try clock.measure { result = try selector.select(select: ["+m\(count - 1)", "tag:none"]) }
         var bytes = 0
         let tWrite = try clock.measure { if ProcessInfo.processInfo.environment["OPSFLOW_SCALE_NOJSON"] == nil { bytes = try ManifestWriter.data(m).count } }
-        var tree: ConfigValue = .null
-        let tTree = clock.measure { tree = ManifestWriter.tree(m) }
-        var alt = 0
-        let tSer = try clock.measure { if ProcessInfo.processInfo.environment["OPSFLOW_SCALE_ALT"] != nil { alt = try JSONSerialization.data(withJSONObject: tree.jsonObject).count } }
-        print("tree \(tTree), JSONSerialization \(tSer) (\(alt) bytes)")
         print("\(count) models: load \(tLoad), build \(tBuild), setParseResult \(tParse), resolve \(tResolve), graph \(tGraph), select \(tSelect), manifest.json \(tWrite) (\(bytes) bytes)")
         #expect(m.nodes.count == 4 * count)
         #expect(result?.selectedNodes.count == 4 * ((count - 1) / 10 + 1))
