@@ -47,3 +47,17 @@ import Testing
         }
     }
 }
+
+@Suite struct RefIndexTests {
+    @Test func findsRefsAndSourcesAsResolveDid() throws {
+        let m = try FakeCompile.jaffle()
+        let index = RefIndex(m)
+        // dbt's depends_on for customers: stg_customers (from ref('stg_customers')).
+        #expect(index.node(for: RefArgs(name: "stg_customers"), from: "jaffle_shop")?.uniqueID == "model.jaffle_shop.stg_customers")
+        #expect(index.node(for: RefArgs(name: "raw_orders"), from: "jaffle_shop")?.resourceType == .seed)
+        #expect(index.node(for: RefArgs(name: "disabled_model"), from: "jaffle_shop") == nil)
+        // dbt: identifier im_global_collect_rate_v2, schema raw.
+        let s = index.source("raw_source", "im_global_collect_rate")
+        #expect(s?.identifier == "im_global_collect_rate_v2" && s?.schema == "raw")
+    }
+}

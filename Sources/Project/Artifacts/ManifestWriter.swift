@@ -33,7 +33,7 @@ public enum ManifestWriter {
     public static func tree(_ m: Manifest, metadata meta: ManifestMetadata = ManifestMetadata()) -> ConfigValue {
         let created = meta.generatedAt.timeIntervalSince1970
         func sortedMap<T>(_ d: [String: T], _ f: (T) -> ConfigValue) -> ConfigValue {
-            .dict(ConfigObject(d.keys.sorted().map { (key: $0, value: f(d[$0]!)) }))
+            .dict(ConfigObject(d.sorted { $0.key < $1.key }.map { (key: $0.key, value: f($0.value)) }))
         }
         let iso = ISO8601DateFormatter()
         iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

@@ -12,7 +12,7 @@
 ///   the first 30 characters plus the MD5 of the full name;
 /// - the unique id is `test.<package>.<full name>.<last 10 hex of md5(name + repr(metadata))>`.
 enum GenericTestBuilder {
-    enum Target {
+    enum Target: Sendable {
         case model(name: String, yamlKey: String)
         case source(source: String, table: String)
     }

@@ -138,8 +138,9 @@ extension Manifest {
             order.removeAll { gone.contains($0) }
         }
         // A generic test's attached node is dropped when that node is not enabled.
-        for id in order where enabled[id]?.attachedNode != nil {
-            if let a = enabled[id]?.attachedNode, enabled[a] == nil { enabled[id]?.attachedNode = nil }
+        for id in order {
+            guard let idx = enabled.index(forKey: id), let a = enabled.values[idx].attachedNode else { continue }
+            if enabled.index(forKey: a) == nil { enabled.values[idx].attachedNode = nil }
         }
 
         Self.inferPrimaryKeys(&enabled, order: order, disabled: disabled)
@@ -151,11 +152,12 @@ extension Manifest {
         for id in sourceOrder { parents[id] = []; children[id] = [] }
         for id in order { children[id] = [] }
         for id in order {
-            let deps = enabled[id]?.dependsOn.nodes ?? []
+            guard let idx = enabled.index(forKey: id) else { continue }
+            let deps = enabled.values[idx].dependsOn.nodes
             parents[id] = deps.sorted()
             for d in deps { children[d, default: []].append(id) }
         }
-        for (k, v) in children { children[k] = v.sorted() }
+        for k in Array(children.keys) { children[k]?.sort() }
         self.warnings = warnings
         setSourcesResolved(sourceMap, ids: sourceOrder)
         setResolved(nodes: enabled, nodeIDs: order, disabled: disabled, parentMap: parents, childMap: children)
@@ -164,24 +166,28 @@ extension Manifest {
     /// dbt's `infer_primary_key`: primary-key constraints, else columns with unique and not_null
     /// tests, else columns with unique tests (enabled, then disabled).
     static func inferPrimaryKeys(_ nodes: inout [String: Node], order: [String], disabled: [String: [Node]]) {
-        var testsByModel: [String: [(Node, Bool)]] = [:]
-        for id in order { if let t = nodes[id], t.isGenericTest, let a = t.attachedNode { testsByModel[a, default: []].append((t, true)) } }
+        // Keep only the test calls (not whole nodes): nodes are large values.
+        var testsByModel: [String: [(TestMetadata, Bool)]] = [:]
+        for id in order {
+            guard let idx = nodes.index(forKey: id), let meta = nodes.values[idx].testMetadata,
+                  let a = nodes.values[idx].attachedNode else { continue }
+            testsByModel[a, default: []].append((meta, true))
+        }
         for list in disabled.values {
-            for t in list where t.isGenericTest { if let a = t.attachedNode { testsByModel[a, default: []].append((t, false)) } }
+            for t in list { if let meta = t.testMetadata, let a = t.attachedNode { testsByModel[a, default: []].append((meta, false)) } }
         }
         for id in order {
-            guard var n = nodes[id], n.resourceType == .model else { continue }
+            guard let idx = nodes.index(forKey: id), nodes.values[idx].resourceType == .model else { continue }
             var key: [String]?
-            for c in n.constraints where c["type"]?.asString == "primary_key" { key = c["columns"]?.asStringList ?? [] ; break }
+            for c in nodes.values[idx].constraints where c["type"]?.asString == "primary_key" { key = c["columns"]?.asStringList ?? []; break }
             if key == nil {
-                for col in n.columns where col.constraints.contains(where: { $0["type"]?.asString == "primary_key" }) {
+                for col in nodes.values[idx].columns where col.constraints.contains(where: { $0["type"]?.asString == "primary_key" }) {
                     key = [col.name]; break
                 }
             }
             if key == nil {
                 var uniqueOn = Set<String>(), uniqueOff = Set<String>(), notNull = Set<String>()
-                for (t, on) in testsByModel[id] ?? [] {
-                    guard let meta = t.testMetadata else { continue }
+                for (meta, on) in testsByModel[id] ?? [] {
                     var cols: [String] = []
                     if let c = meta.kwargs["column_name"]?.asString { cols = [c] } else if let cs = meta.kwargs["combination_of_columns"]?.asArray {
                         cols = cs.compactMap(\.asString)
@@ -197,8 +203,7 @@ extension Manifest {
                 let both = notNull.filter { uniqueOn.contains($0) || uniqueOff.contains($0) }
                 key = !both.isEmpty ? both.sorted() : (!uniqueOn.isEmpty ? uniqueOn.sorted() : uniqueOff.sorted())
             }
-            n.primaryKey = key ?? []
-            nodes[id] = n
+            nodes.values[idx].primaryKey = key ?? []
         }
     }
 

@@ -149,7 +149,8 @@ public enum ManifestBuilder {
             }
         }
 
-        // Sources and their tests.
+        // Sources, then the tests of sources, models, seeds and snapshots (built in parallel below).
+        var testJobs: [TestJob] = []
         for pf in loaded.propertyFiles {
             for sp in pf.sources {
                 for t in sp.tables {
@@ -189,13 +190,11 @@ public enum ManifestBuilder {
 
                     for column in t.columns {
                         for def in column.dataTests {
-                            try addGenericTest(&m, def, target: .source(source: sp.name, table: t.name), column: column,
-                                               project: project, file: pf.originalFilePath, macroPackages: macroPackages)
+                            testJobs.append(TestJob(definition: def, target: .source(source: sp.name, table: t.name), column: column, file: pf.originalFilePath))
                         }
                     }
                     for def in t.dataTests {
-                        try addGenericTest(&m, def, target: .source(source: sp.name, table: t.name), column: nil,
-                                           project: project, file: pf.originalFilePath, macroPackages: macroPackages)
+                        testJobs.append(TestJob(definition: def, target: .source(source: sp.name, table: t.name), column: nil, file: pf.originalFilePath))
                     }
                 }
             }
@@ -207,17 +206,34 @@ public enum ManifestBuilder {
                 for e in entries {
                     for column in e.columns {
                         for def in column.dataTests {
-                            try addGenericTest(&m, def, target: .model(name: e.name, yamlKey: key), column: column,
-                                               project: project, file: pf.originalFilePath, macroPackages: macroPackages)
+                            testJobs.append(TestJob(definition: def, target: .model(name: e.name, yamlKey: key), column: column, file: pf.originalFilePath))
                         }
                     }
                     for def in e.dataTests {
-                        try addGenericTest(&m, def, target: .model(name: e.name, yamlKey: key), column: nil,
-                                           project: project, file: pf.originalFilePath, macroPackages: macroPackages)
+                        testJobs.append(TestJob(definition: def, target: .model(name: e.name, yamlKey: key), column: nil, file: pf.originalFilePath))
                     }
                 }
             }
         }
+        // Test nodes are independent of each other: build them on every core, add them in order.
+        let built = UnsafeResultBuffer<Result<Node, Error>>(count: testJobs.count)
+        let jobs = testJobs
+        let testMacros = macroPackages
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+            built[i] = Result { try makeGenericTest(jobs[i], project: project, macroPackages: testMacros) }
+        }
+        for i in 0..<jobs.count {
+            guard let result = built[i] else { continue }
+            let node = try result.get()
+            if m.nodes[node.uniqueID] != nil {
+                throw ProjectError(.duplicateResource,
+                                   "two data tests have the same name '\(node.name)' (unique id \(node.uniqueID))",
+                                   location: SourceLocation(file: jobs[i].file),
+                                   hint: "give one of them a `name:` or change its arguments")
+            }
+            m.add(node)
+        }
+
         // Property entries that match no file: dbt warns and carries on.
         for (type, entries) in patches {
             for (name, (_, file)) in entries where m.nodes["\(type.rawValue).\(pkg).\(name)"] == nil {
@@ -228,14 +244,20 @@ public enum ManifestBuilder {
         return m
     }
 
-    private static func addGenericTest(_ m: inout Manifest, _ def: ConfigValue, target: GenericTestBuilder.Target,
-                                       column: ColumnInfo?, project: DbtProject, file: String,
-                                       macroPackages: [String: String]) throws {
-        var columnName = column?.name
-        if let column, column.quote == true, let c = columnName { columnName = "\"\(c)\"" }
-        let built = try GenericTestBuilder.build(definition: def, target: target, columnName: columnName,
-                                                 columnTags: column?.tags ?? [], package: project.name,
-                                                 originalFilePath: file, macroPackages: macroPackages)
+    /// One generic test to build: its entry, what it tests, and where it was declared.
+    struct TestJob: Sendable {
+        var definition: ConfigValue
+        var target: GenericTestBuilder.Target
+        var column: ColumnInfo?
+        var file: String
+    }
+
+    private static func makeGenericTest(_ job: TestJob, project: DbtProject, macroPackages: [String: String]) throws -> Node {
+        var columnName = job.column?.name
+        if let column = job.column, column.quote == true, let c = columnName { columnName = "\"\(c)\"" }
+        let built = try GenericTestBuilder.build(definition: job.definition, target: job.target, columnName: columnName,
+                                                 columnTags: job.column?.tags ?? [], package: project.name,
+                                                 originalFilePath: job.file, macroPackages: macroPackages)
         var node = built.node
         node.layers.project = ProjectConfigTree.layers(project.dataTests, fqn: node.fqn)
         node.layers.property = built.config
@@ -244,17 +266,11 @@ public enum ManifestBuilder {
         var tags = Set(ownTags)
         for t in node.config.tags { tags.insert(t) }
         node.tags = tags.sorted()
-        if case .model(let name, let key) = target {
+        if case .model(let name, let key) = job.target {
             let type: ResourceType = key == "seeds" ? .seed : (key == "snapshots" ? .snapshot : .model)
             node.attachedNode = "\(type.rawValue).\(project.name).\(name)"
         }
-        if m.nodes[node.uniqueID] != nil {
-            throw ProjectError(.duplicateResource,
-                               "two data tests have the same name '\(node.name)' (unique id \(node.uniqueID))",
-                               location: SourceLocation(file: file),
-                               hint: "give one of them a `name:` or change its arguments")
-        }
-        m.add(node)
+        return node
     }
 
     /// Recomputes `config` (and the fields derived from it) from the node's layers.

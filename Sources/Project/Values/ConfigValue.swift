@@ -198,6 +198,8 @@ public struct ConfigObject: Sendable, Hashable, Codable, Sequence {
     public init() {}
     /// Builds from pairs; a repeated key keeps its first position and its last value.
     public init(_ pairs: [(key: String, value: ConfigValue)]) {
+        keysInOrder.reserveCapacity(pairs.count)
+        storage.reserveCapacity(pairs.count)
         for (k, v) in pairs { self[k] = v }
     }
 
@@ -220,7 +222,18 @@ public struct ConfigObject: Sendable, Hashable, Codable, Sequence {
         }
     }
 
-    public func makeIterator() -> IndexingIterator<[(key: String, value: ConfigValue)]> { entries.makeIterator() }
+    /// Iterates pairs in insertion order without building an array.
+    public struct Iterator: IteratorProtocol {
+        fileprivate var keys: IndexingIterator<[String]>
+        fileprivate let storage: [String: ConfigValue]
+        public mutating func next() -> (key: String, value: ConfigValue)? {
+            guard let k = keys.next() else { return nil }
+            return (k, storage[k] ?? .null)
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(keys: keysInOrder.makeIterator(), storage: storage) }
+    public var underestimatedCount: Int { keysInOrder.count }
 
     public static func == (a: ConfigObject, b: ConfigObject) -> Bool { a.storage == b.storage }
     public func hash(into h: inout Hasher) { h.combine(storage) }
