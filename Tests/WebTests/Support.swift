@@ -32,7 +32,7 @@ func runCommand(_ path: String, _ args: [String], cwd: URL? = nil, timeout: Doub
 }
 
 /// The OpsFlow Analytics example, built once per test process by the real binary into a temporary
-/// copy (`opsflow demo --days 90 --orders-per-day 500`): a real manifest.json, run_results.json and
+/// copy (`opsflow demo --days 90 --orders-per-day 150`: sparse segments give the growth warnings): a real manifest.json, run_results.json and
 /// WAL SQLite warehouse.
 struct Example: Sendable {
     var projectDir: URL
@@ -54,7 +54,7 @@ struct Example: Sendable {
         where !["target", "logs"].contains(item) && !item.hasPrefix("opsflow.sqlite") {
             try FileManager.default.copyItem(at: source.appendingPathComponent(item), to: dir.appendingPathComponent(item))
         }
-        let result = try runCommand(binary, ["demo", "--project-dir", dir.path, "--days", "90", "--orders-per-day", "500",
+        let result = try runCommand(binary, ["demo", "--project-dir", dir.path, "--days", "90", "--orders-per-day", "150",
                                              "--end-date", "2026-11-29", "--quiet"])
         guard result.status == 0 else { throw WebError.io("opsflow demo failed: \(result.stderr)\(result.stdout)") }
         // The copy (≈15 MB) goes when the test process ends.
