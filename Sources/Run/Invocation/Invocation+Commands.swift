@@ -76,7 +76,10 @@ extension Invocation {
 
     func list(_ session: Session) throws -> Int32 {
         let manifest = session.compiler.manifest
+        // As `dbt ls`: sorted by unique id, and project hooks (operation nodes) are not listed.
         let selected = try selectedIDs(session, types: options.resourceTypes.isEmpty ? nil : Set(options.resourceTypes))
+            .filter { manifest.nodes[$0]?.resourceType != .operation }
+            .sorted()
         var lines: [String] = []
         for id in selected {
             if let node = manifest.nodes[id] {
@@ -128,9 +131,13 @@ extension Invocation {
                 events.emit(Event(.error, code: "Q035", name: "CompileError", Self.describe(error), nodeId: id))
             }
         }
-        if options.select.count == 1, compiled.count == 1, let (id, sql) = compiled.first,
-           let node = session.compiler.manifest.nodes[id] {
-            printResult("Compiled node '\(node.name)' is:\n" + sql, raw: sql)
+        // dbt's CompileTask prints each compiled node whose name occurs in the first --select
+        // argument; tests picked up by indirect selection are not printed.
+        if let first = options.select.first {
+            for id in selected {
+                guard let sql = compiled[id], let node = session.compiler.manifest.nodes[id], first.contains(node.name) else { continue }
+                printResult("Compiled node '\(node.name)' is:\n" + sql, raw: sql)
+            }
         }
         return failed ? 1 : 0
     }
