@@ -13,11 +13,24 @@ extension Invocation {
         case .seed: ["seed"]
         default: ["model", "seed", "test", "snapshot"]
         }
-        let selected = try selectedIDs(session, types: types).filter { manifest.nodes[$0] != nil }
+        // Ephemeral models are inlined into their children, never run: dbt neither counts nor prints
+        // them. A child waits for the ephemeral model's own parents instead.
+        func isEphemeral(_ id: String) -> Bool {
+            manifest.nodes[id].map { $0.resourceType == .model && $0.config.materialized == "ephemeral" } ?? false
+        }
+        let selected = try selectedIDs(session, types: types).filter { manifest.nodes[$0] != nil && !isEphemeral($0) }
         let selectedSet = Set(selected)
+        func parents(_ id: String, seen: inout Set<String>) -> [String] {
+            var result: [String] = []
+            for parent in manifest.nodes[id]?.dependsOn.nodes ?? [] where seen.insert(parent).inserted {
+                if isEphemeral(parent) { result += parents(parent, seen: &seen) } else if selectedSet.contains(parent) { result.append(parent) }
+            }
+            return result
+        }
         var dependencies: [String: [String]] = [:]
         for id in selected {
-            dependencies[id] = (manifest.nodes[id]?.dependsOn.nodes ?? []).filter { selectedSet.contains($0) }
+            var seen = Set<String>()
+            dependencies[id] = parents(id, seen: &seen)
         }
         if command == .build {
             // A model's children wait for its tests, so a failing test stops what depends on it.
@@ -93,14 +106,14 @@ extension Invocation {
             let key: String
             switch node.resourceType {
             case .model: key = "\(node.config.materialized ?? "view") model"
-            case .test: key = "data test"
+            case .operation: key = "project hook"
             default: key = node.resourceType.rawValue
             }
             kinds[key, default: 0] += 1
         }
-        let order = ["table model", "view model", "incremental model", "ephemeral model", "seed", "snapshot", "data test"]
-        let described = kinds.sorted { (order.firstIndex(of: $0.key) ?? 99, $0.key) < (order.firstIndex(of: $1.key) ?? 99, $1.key) }
-            .map { "\($0.value) \($0.key)\($0.value == 1 ? "" : "s")" }
+        // dbt's `get_counts`: keys sorted alphabetically, then "test" shown as "data test".
+        let described = kinds.sorted { $0.key < $1.key }
+            .map { "\($0.value) \($0.key == "test" ? "data test" : $0.key)\($0.value == 1 ? "" : "s")" }
         let minutes = Int(elapsed) / 60
         info("")
         info("Finished running \(described.joined(separator: ", ")) in 0 hours \(minutes) minutes and "
