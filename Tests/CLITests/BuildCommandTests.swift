@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+
+/// `seed`, `run`, `test`, `build`: console lines, counts, exit codes and the data left in the
+/// warehouse. Counts and lines were recorded from dbt-core 1.12 (dbt-duckdb) on the same fixture.
+@Suite struct BuildCommandTests {
+    @Test func seedInfersTypesAndKeepsLeadingZeros() throws {
+        let project = try FixtureProject()
+        let result = try project.opsflow("seed")
+        #expect(result.exitCode == 0, "\(result.all)")
+        #expect(result.has("OK loaded seed file dev.raw_orders"))
+        #expect(result.has("[INSERT 4 in"))
+        #expect(result.doneLine == "Done. PASS=2 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=2")
+        // raw_customers pins customer_code to text (column_types); raw_orders infers it. dbt's agate
+        // inference would read 00123 as the number 123; OpsFlow keeps codes with leading zeros as
+        // text (issue 3), so both tables join on the same '00123'.
+        #expect(try project.query("select customer_code, typeof(customer_code) from \"dev.raw_orders\" order by order_id")
+                == ["00123|text", "00123|text", "00456|text", "07890|text"])
+        #expect(try project.query("select signup_date, is_active, credit from \"dev.raw_customers\" order by customer_code")
+                == ["2024-01-05|1|10.5", "2024-02-10|0|3.0", "2024-03-15|1|0.0"])
+        #expect(try project.query("select typeof(order_id), typeof(amount) from \"dev.raw_orders\" limit 1") == ["integer|integer"])
+    }
+
+    @Test func buildConsoleLinesCountsAndSkips() throws {
+        let project = try FixtureProject()
+        let result = try project.opsflow("build")
+        // A test failed: exit 1 (dbt: a node failed).
+        #expect(result.exitCode == 1, "\(result.all)")
+        let lines = result.lines
+        // 16 nodes: 7 models minus the ephemeral one, 2 seeds, 8 tests (dbt prints "N of 16").
+        #expect(lines.contains { $0.hasPrefix("1 of 16 START ") })
+        #expect(!lines.contains { $0.contains(" of 17 ") })
+        #expect(!lines.contains { $0.contains("shipped_orders") })  // ephemeral: inlined, never run
+        let start = try #require(lines.first { $0.contains("START sql view model dev.stg_orders") })
+        #expect(start.range(of: #"^\d+ of 16 START sql view model dev\.stg_orders \.+ \[RUN\]$"#, options: .regularExpression) != nil)
+        #expect(lines.contains { $0.range(of: #"^\d+ of 16 OK created sql table model dev_marts\.customer_totals \.+ \[.+ in \d+\.\d\ds\]$"#, options: .regularExpression) != nil })
+        #expect(lines.contains { $0.range(of: #"^\d+ of 16 OK loaded seed file dev\.raw_customers \.+ \[INSERT 3 in \d+\.\d\ds\]$"#, options: .regularExpression) != nil })
+        #expect(lines.contains { $0.range(of: #"^\d+ of 16 FAIL 1 unique_dup_ids_id \.+ \[FAIL 1 in \d+\.\d\ds\]$"#, options: .regularExpression) != nil })
+        #expect(lines.contains { $0.range(of: #"^\d+ of 16 WARN 1 accepted_values_stg_orders_status__shipped \.+ \[WARN 1 in"#, options: .regularExpression) != nil })
+        #expect(lines.contains { $0.range(of: #"^\d+ of 16 PASS unique_stg_orders_order_id \.+ \[PASS in"#, options: .regularExpression) != nil })
+        #expect(lines.contains { $0.range(of: #"^\d+ of 16 SKIP relation dev\.after_dups \.+ \[SKIP\]$"#, options: .regularExpression) != nil })
+        // The independent branch carried on after the failure.
+        #expect(try project.query("select customer_code, shipped_count, shipped_amount from \"dev_marts.customer_totals\" order by 1")
+                == ["00123|2|30", "00456|0|0", "07890|1|7"])
+        #expect(try project.query("select count(*) from sqlite_master where name = 'dev.after_dups'") == ["0"])
+        #expect(result.has("Finished running 1 incremental model, 2 seeds, 1 table model, 8 data tests, 4 view models in 0 hours"))
+        #expect(result.has("Completed with 1 error, 0 partial successes, and 1 warning:"))
+        // dbt 1.12 counts its 3 project hooks as well (PASS=16 … TOTAL=19); OpsFlow counts nodes.
+        #expect(result.doneLine == "Done. PASS=13 WARN=1 ERROR=1 SKIP=1 NO-OP=0 TOTAL=16")
+    }
+
+    @Test func testsRunRightAfterTheirModel() throws {
+        let project = try FixtureProject()
+        let result = try project.opsflow("build", "--threads", "1", "-s", "+customer_totals")
+        #expect(result.exitCode == 0, "\(result.all)")
+        func index(_ needle: String) -> Int { result.lines.firstIndex { $0.contains(needle) } ?? -1 }
+        // With one thread the queue is serial: customer_totals starts only after every test of its parents.
+        #expect(index("PASS unique_stg_customers_customer_code") < index("START sql table model dev_marts.customer_totals"))
+        #expect(index("PASS relationships_stg_orders") < index("START sql table model dev_marts.customer_totals"))
+        #expect(index("START sql table model dev_marts.customer_totals") < index("START test unique_customer_totals_customer_code"))
+        #expect(result.has("Concurrency: 1 threads (target='dev')"))
+        #expect(result.doneLine == "Done. PASS=11 WARN=1 ERROR=0 SKIP=0 NO-OP=0 TOTAL=12")
+    }
+
+    @Test func runThenTestWithFourThreads() throws {
+        let project = try FixtureProject()
+        #expect(try project.opsflow("seed").exitCode == 0)
+        let run = try project.opsflow("run", "--threads", "4")
+        #expect(run.exitCode == 0, "\(run.all)")
+        #expect(run.has("Concurrency: 4 threads (target='dev')"))
+        #expect(run.doneLine == "Done. PASS=6 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=6")
+        let test = try project.opsflow("test", "--exclude", "tag:quality")
+        #expect(test.exitCode == 0, "\(test.all)")  // a warning alone succeeds
+        #expect(test.doneLine == "Done. PASS=6 WARN=1 ERROR=0 SKIP=0 NO-OP=0 TOTAL=7")
+        let failing = try project.opsflow("test", "-s", "dup_ids")
+        #expect(failing.exitCode == 1)
+        #expect(failing.doneLine == "Done. PASS=0 WARN=0 ERROR=1 SKIP=0 NO-OP=0 TOTAL=1")
+    }
+
+    @Test func failFastStopsAtTheFirstFailure() throws {
+        let project = try FixtureProject()
+        let result = try project.opsflow("build", "--fail-fast", "--threads", "1")
+        #expect(result.exitCode == 1)
+        let done = try #require(result.doneLine)
+        // Everything after the failure is skipped, nothing more is run.
+        #expect(done.contains("ERROR=1"))
+        #expect(!done.contains("SKIP=0 "))
+        #expect(done.hasSuffix("TOTAL=16"))
+    }
+
+    @Test func hooksRunInOrder() throws {
+        let project = try FixtureProject()
+        let result = try project.opsflow("run", "-s", "customer_totals")
+        // customer_totals reads views that are not built yet: the model errors, the hooks still run.
+        #expect(result.exitCode == 1)
+        // dbt-core 1.12: the failed model's pre-hook is rolled back with it (hooks run inside its transaction).
+        #expect(try project.query("select event from hook_log") == ["start", "end"])
+        #expect(try project.opsflow("build", "-s", "+customer_totals").exitCode == 0)
+        #expect(try project.query("select event from hook_log") == ["start", "end", "start", "pre customer_totals", "post customer_totals", "end"])
+    }
+
+    @Test func targetSelectionAndEnvVarInProfiles() throws {
+        let project = try FixtureProject()
+        let file = project.root.appendingPathComponent("elsewhere.db").path
+        let result = try project.opsflow("seed", "--target", "prod", environment: ["SHOP_DB_PATH": file])
+        #expect(result.exitCode == 0, "\(result.all)")
+        #expect(result.has("Concurrency: 1 threads (target='prod')"))
+        #expect(result.has("OK loaded seed file prod.raw_orders"))
+        #expect(FileManager.default.fileExists(atPath: file))
+        #expect(!FileManager.default.fileExists(atPath: project.database))
+    }
+
+    @Test func varsChangeWhatIsBuilt() throws {
+        let project = try FixtureProject()
+        let result = try project.opsflow("build", "-s", "+stg_orders", "--vars", "{min_amount: 6}")
+        // As dbt 1.12: the relationships test is selected eagerly and errors, stg_customers was not built.
+        #expect(result.exitCode == 1)
+        #expect(result.doneLine == "Done. PASS=4 WARN=0 ERROR=1 SKIP=0 NO-OP=0 TOTAL=5")
+        #expect(try project.query("select order_id from \"dev.stg_orders\" order by 1") == ["1", "2", "4"])
+    }
+
+    @Test func jsonLogIsOneObjectPerLine() throws {
+        let project = try FixtureProject()
+        let result = try project.opsflow("seed", "--log-format", "json")
+        #expect(result.exitCode == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count > 4)
+        var names: [String] = []
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+            let info = try #require(object["info"] as? [String: Any])
+            #expect(info["invocation_id"] is String)
+            #expect(info["level"] is String)
+            names.append(info["name"] as? String ?? "")
+        }
+        // dbt's event names (core_types.proto).
+        #expect(names.contains("MainReportVersion"))
+        #expect(names.contains("LogStartLine"))
+        #expect(names.contains("StatsLine"))
+    }
+}
