@@ -24,14 +24,17 @@ import Testing
         let lines = report.split(separator: "\n").map(String.init)
         #expect(lines.first == "ManifestV12")
         #expect(lines.dropFirst().first == "RunResultsV6")
-        // dbt-core 1.12 on the same project (its three operation results aside: hooks).
-        #expect(Array(lines.dropFirst(2).prefix(16)) == [
+        // dbt-core 1.12 on the same project, hooks included.
+        #expect(Array(lines.dropFirst(2).prefix(19)) == [
             "model.after_dups skipped",
             "model.customer_totals success",
             "model.dup_ids success",
             "model.orders_inc success",
             "model.stg_customers success",
             "model.stg_orders success",
+            "operation.shop-on-run-end-0 success",
+            "operation.shop-on-run-start-0 success",
+            "operation.shop-on-run-start-1 success",
             "seed.raw_customers success",
             "seed.raw_orders success",
             "test.accepted_values_stg_orders_status__shipped warn",

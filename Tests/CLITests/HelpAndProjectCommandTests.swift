@@ -190,7 +190,7 @@ import Testing
         let build = try CLI.run(["build", "--project-dir", folder.appendingPathComponent("starter").path])
         #expect(build.exitCode == 0, "\(build.all)")
         // my_first_model and its unique and not_null tests.
-        #expect(build.doneLine == "Done. PASS=3 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=3")
+        #expect(build.doneLine == "Done. PASS=3 WARN=0 ERROR=0 SKIP=0 NO-OP=0 REUSED=0 TOTAL=3")
         let again = try CLI.run(["init", "starter"], in: folder)
         #expect(again.exitCode != 0)
     }

@@ -41,7 +41,7 @@ import Testing
         // The node fails (exit 1); the invocation itself was fine.
         #expect(second.exitCode == 1, "\(second.all)")
         #expect(second.has("ERROR creating sql incremental model dev_marts.orders_inc"))
-        #expect(second.doneLine == "Done. PASS=0 WARN=0 ERROR=1 SKIP=0 NO-OP=0 TOTAL=1")
+        #expect(second.doneLine == "Done. PASS=3 WARN=0 ERROR=1 SKIP=0 NO-OP=0 REUSED=0 TOTAL=4")
         #expect(try rows(project) == ["1|10", "2|20"])
         #expect(try project.query("select name from pragma_table_info('dev_marts.orders_inc')") == ["order_id", "amount", "status"])
     }

@@ -63,17 +63,22 @@ extension Invocation {
         info("")
         info("Concurrency: \(session.threads) threads (target='\(session.target.name)')", code: "Q026", name: "ConcurrencyLine")
         info("")
-        try runProjectHooks(session, hooks: session.loaded.project.onRunStart, label: "on-run-start")
+        let startHooks = runProjectHooks(session, hooks: session.loaded.project.onRunStart, label: "on-run-start")
 
         let runner = NodeExecution(invocation: self, session: session, total: selected.count, command: command)
-        let walker = GraphWalker(threads: session.threads)
-        walker.walk(
-            order: selected, dependencies: dependencies, failFast: options.failFast,
-            execute: { id, worker in runner.execute(id, worker: worker) },
-            skip: { id, cause in runner.skip(id, cause: cause) })
+        if startHooks.contains(where: \.isError) {
+            // dbt 1.12 (`skip_nodes_if_on_run_start_fails`): a failed on-run-start hook skips every node.
+            for id in selected { runner.skip(id, cause: nil) }
+        } else {
+            let walker = GraphWalker(threads: session.threads)
+            walker.walk(
+                order: selected, dependencies: dependencies, failFast: options.failFast,
+                execute: { id, worker in runner.execute(id, worker: worker) },
+                skip: { id, cause in runner.skip(id, cause: cause) })
+        }
 
-        try runProjectHooks(session, hooks: session.loaded.project.onRunEnd, label: "on-run-end")
-        let results = runner.results
+        let endHooks = runProjectHooks(session, hooks: session.loaded.project.onRunEnd, label: "on-run-end")
+        let results = startHooks + runner.results + endHooks
         let elapsed = Date().timeIntervalSince(startedAt)
         try RunResultsWriter.write(
             to: session.targetDir.appendingPathComponent("run_results.json"), results: results,
@@ -84,18 +89,53 @@ extension Invocation {
         return results.contains { $0.isError } ? 1 : 0
     }
 
-    func runProjectHooks(_ session: Session, hooks: [String], label: String) throws {
-        guard !hooks.isEmpty else { return }
-        info("Running \(hooks.count) \(label) hook\(hooks.count == 1 ? "" : "s")")
+    /// Runs `on-run-start`/`on-run-end` as dbt 1.12 does: each hook is an `operation` node with a
+    /// START and an OK/ERROR line and a result in run_results.json (counted in `Done.`); after a
+    /// failed hook the rest are skipped, and the failure makes the exit code 1, not 2
+    /// (dbt's `RunTask.safe_run_hooks`).
+    func runProjectHooks(_ session: Session, hooks: [String], label: String) -> [NodeResult] {
+        guard !hooks.isEmpty else { return [] }
+        let project = session.loaded.project.name
+        var results: [NodeResult] = []
+        var failed = false
+        if label == "on-run-end" { info("") }
         for (index, hook) in hooks.enumerated() {
-            let sql = try session.compiler.renderProjectHook(hook)
+            let name = "\(project).\(label).\(index)"
+            let id = "operation.\(project).\(project)-\(label)-\(index)"
+            if failed {
+                events.emit(Event(.info, code: "Q033", name: "LogHookEndLine",
+                                  progressLine(index: index + 1, total: hooks.count, message: "SKIP hook: \(name)", status: "SKIP", seconds: 0), nodeId: id))
+                results.append(NodeResult(uniqueId: id, status: .skipped, message: "\(name) skipped", threadId: "main"))
+                continue
+            }
             let started = Date()
-            let response = try session.adapter.execute(sql)
-            info(progressLine(index: index + 1, total: hooks.count,
-                              message: "OK hook: \(session.loaded.project.name).\(label).\(index)",
-                              status: response.message, seconds: Date().timeIntervalSince(started)))
+            events.emit(Event(.info, code: "Q032", name: "LogHookStartLine",
+                              progressLine(index: index + 1, total: hooks.count, message: "START hook: \(name)", status: "RUN"), nodeId: id))
+            var sql: String?
+            do {
+                let rendered = try session.compiler.renderProjectHook(hook)
+                sql = rendered
+                let compiledAt = Date()
+                _ = try session.adapter.execute(rendered)
+                let finished = Date()
+                let seconds = finished.timeIntervalSince(started)
+                events.emit(Event(.info, code: "Q033", name: "LogHookEndLine",
+                                  progressLine(index: index + 1, total: hooks.count, message: "OK hook: \(name)", status: "OK", seconds: seconds), nodeId: id))
+                results.append(NodeResult(uniqueId: id, status: .success, message: "\(name) passed", failures: 0,
+                                          timing: [TimingInfo(name: "compile", startedAt: started, completedAt: compiledAt),
+                                                   TimingInfo(name: "execute", startedAt: compiledAt, completedAt: finished)],
+                                          executionTime: seconds, threadId: "main", compiledCode: rendered))
+            } catch {
+                failed = true
+                let seconds = Date().timeIntervalSince(started)
+                events.emit(Event(.error, code: "Q033", name: "LogHookEndLine",
+                                  progressLine(index: index + 1, total: hooks.count, message: "ERROR hook: \(name)", status: "ERROR", seconds: seconds), nodeId: id))
+                results.append(NodeResult(uniqueId: id, status: .error, message: "\(name) failed, error:\n \(Self.describe(error))",
+                                          failures: 1, executionTime: seconds, threadId: "main", compiledCode: sql))
+            }
         }
-        info("")
+        if label == "on-run-start" { info("") }
+        return results
     }
 
     /// dbt's closing lines: `Finished running …`, the errors and warnings, `Done. PASS=…`.
@@ -129,20 +169,27 @@ extension Invocation {
                  code: "Z030", name: "EndOfRunSummary")
             for result in errors + warnings {
                 guard let node = manifest.nodes[result.uniqueId] else { continue }
+                // dbt 1.12's RunResultFailure / RunResultWarning (+ RunResultWarningMessage), SQLCompiledPath.
                 info("")
-                let label = result.status == .warn ? "Warning in" : (result.status == .fail ? "Failure in" : "Error in")
-                info("\(label) \(node.resourceType.rawValue) \(node.name) (\(node.originalFilePath))")
-                info("  " + (result.message ?? ""))
-                if node.resourceType == .test {
+                let subject = "in \(node.resourceType.rawValue) \(node.name) (\(node.originalFilePath))"
+                if result.status == .warn {
+                    events.emit(Event(.warn, code: "Z021", name: "RunResultWarning", "[WARNING]: " + subject))
+                    events.emit(Event(.warn, code: "Z046", name: "RunResultWarningMessage", "[WARNING]: " + (result.message ?? "")))
+                } else {
+                    events.emit(Event(.error, code: "Z022", name: "RunResultFailure", "[ERROR]: " + subject))
+                    events.emit(Event(.error, code: "Z024", name: "RunResultError", "  " + (result.message ?? "")))
+                }
+                if node.resourceType == .test || node.resourceType == .model {
                     info("")
-                    info("  compiled code at \(node.packageName.isEmpty ? "" : "target/")\(compiledPath(node, folder: "compiled"))")
+                    info("  compiled code at \(node.packageName.isEmpty ? "" : "target/")\(compiledPath(node, folder: "compiled"))",
+                         code: "Z026", name: "SQLCompiledPath")
                 }
             }
         }
         let pass = results.filter { [.success, .pass].contains($0.status) }.count
         let skip = results.filter { $0.status == .skipped }.count
         info("")
-        info("Done. PASS=\(pass) WARN=\(warnings.count) ERROR=\(errors.count) SKIP=\(skip) NO-OP=0 TOTAL=\(results.count)",
+        info("Done. PASS=\(pass) WARN=\(warnings.count) ERROR=\(errors.count) SKIP=\(skip) NO-OP=0 REUSED=0 TOTAL=\(results.count)",
              code: "Z023", name: "StatsLine")
     }
 }
