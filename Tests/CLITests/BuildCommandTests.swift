@@ -186,6 +186,8 @@ import Testing
             let info = try #require(object["info"] as? [String: Any])
             #expect(info["invocation_id"] is String)
             #expect(info["level"] is String)
+            // dbt's EventInfo keys.
+            for key in ["category", "code", "extra", "msg", "pid", "thread", "ts"] { #expect(info[key] != nil, "\(key)") }
             names.append(info["name"] as? String ?? "")
         }
         // dbt's event names (core_types.proto).

@@ -146,8 +146,11 @@ extension Invocation {
     func printResult(_ text: String, raw: String) {
         if options.quiet {
             options.console.write(Data((raw + "\n").utf8))
-        } else {
+        } else if options.logFormat == .json {
             info(text)
+        } else {
+            // dbt prints the compiled SQL and the preview without the time prefix, ready to copy.
+            options.console.write(Data((text + "\n").utf8))
         }
     }
 
@@ -191,16 +194,34 @@ extension Invocation {
         let limit = options.limit < 0 ? nil : options.limit
         let result = try session.adapter.query(sql, limit: limit)
         if options.output == "json" {
-            let rows = result.rows.map { row in
-                Dictionary(uniqueKeysWithValues: zip(result.columns.map(\.name), row.map(\.jsonValue)))
-            }
-            let data = try JSONSerialization.data(withJSONObject: ["show": rows], options: [.sortedKeys, .prettyPrinted])
-            printResult("Previewing \(title):\n" + String(decoding: data, as: UTF8.self), raw: String(decoding: data, as: UTF8.self))
+            let json = try Self.showJSON(result)
+            printResult("Previewing \(title):\n" + json, raw: json)
         } else {
             let table = TableFormatter.markdown(result)
-            printResult("Previewing \(title):\n" + table, raw: table)
+            // agate's table ends with a newline of its own: dbt leaves a blank line after it.
+            printResult("Previewing \(title):\n" + table + "\n", raw: table + "\n")
         }
         return 0
+    }
+}
+
+extension Invocation {
+    /// `dbt show --output json`: `{"show": [rows]}` as Python's `json.dumps(indent=2)` writes it,
+    /// each row's keys in column order.
+    static func showJSON(_ result: QueryResult) throws -> String {
+        func scalar(_ value: Any) throws -> String {
+            String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .withoutEscapingSlashes]), as: UTF8.self)
+        }
+        guard !result.rows.isEmpty else { return "{\n  \"show\": []\n}" }
+        var rows: [String] = []
+        for row in result.rows {
+            var fields: [String] = []
+            for (column, cell) in zip(result.columns, row) {
+                fields.append("      \(try scalar(column.name)): \(try scalar(cell.jsonValue))")
+            }
+            rows.append("    {\n" + fields.joined(separator: ",\n") + "\n    }")
+        }
+        return "{\n  \"show\": [\n" + rows.joined(separator: ",\n") + "\n  ]\n}"
     }
 }
 
