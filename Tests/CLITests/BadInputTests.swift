@@ -142,6 +142,31 @@ import Testing
         #expect(!project.exists("shop.sqlite"))
     }
 
+    @Test func missingRequiredEnvVarInProfiles() throws {
+        let project = try FixtureProject()
+        let text = try project.read("profiles.yml").replacingOccurrences(of: "env_var('SHOP_DB_PATH', 'shop.sqlite')", with: "env_var('SHOP_DB_PATH')")
+        try project.write("profiles.yml", text)
+        let result = try invocationError(project, "debug")
+        // dbt's message for env_var() without a default.
+        #expect(result.has("Env var required but not provided: 'SHOP_DB_PATH'"))
+        #expect(result.has("profiles.yml"))
+    }
+
+    @Test func unknownYAMLSelector() throws {
+        let project = try FixtureProject()
+        try project.write("selectors.yml", "selectors:\n  - name: marts_only\n    definition:\n      method: path\n      value: models/marts\n")
+        let good = try project.opsflow("ls", "--selector", "marts_only", "--resource-type", "model")
+        #expect(good.stdout == "shop.marts.customer_totals\nshop.marts.orders_inc\n")
+        let result = try invocationError(project, "ls", "--selector", "nope")
+        #expect(result.has("could not find selector named 'nope'"))
+        #expect(result.has("selectors defined: marts_only"))
+    }
+
+    @Test func zeroThreadsIsAUsageError() throws {
+        let result = try invocationError(try FixtureProject(), "run", "--threads", "0")
+        #expect(result.stderr.contains("--threads must be at least 1."))
+    }
+
     @Test func unknownSelectorMethod() throws {
         let project = try FixtureProject()
         let result = try invocationError(project, "ls", "-s", "colour:red")

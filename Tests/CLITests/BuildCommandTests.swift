@@ -154,6 +154,18 @@ import Testing
         ])
     }
 
+    @Test func selectingNothingWarnsAndSucceeds() throws {
+        let project = try FixtureProject()
+        let result = try project.opsflow("run", "-s", "nothing_here")
+        // dbt-core 1.12: two warnings, no hooks, exit 0, an empty run_results.json.
+        #expect(result.exitCode == 0, "\(result.all)")
+        #expect(result.has("[WARNING]: The selection criterion 'nothing_here' does not match any enabled nodes"))
+        #expect(result.has("[WARNING]: Nothing to do. Try checking your model configs and model specification args"))
+        #expect(!result.has("hook:"))
+        let object = try JSONSerialization.jsonObject(with: Data(project.read("target/run_results.json").utf8)) as? [String: Any]
+        #expect((object?["results"] as? [Any])?.isEmpty == true)
+    }
+
     @Test func targetSelectionAndEnvVarInProfiles() throws {
         let project = try FixtureProject()
         let file = project.root.appendingPathComponent("elsewhere.db").path

@@ -19,6 +19,17 @@ extension Invocation {
             manifest.nodes[id].map { $0.resourceType == .model && $0.config.materialized == "ephemeral" } ?? false
         }
         let selected = try selectedIDs(session, types: types).filter { manifest.nodes[$0] != nil && !isEphemeral($0) }
+        if selected.isEmpty {
+            // dbt: a warning per criterion that matches nothing, "Nothing to do", exit 0, no hooks.
+            warnUnmatchedCriteria(session)
+            events.emit(Event(.warn, code: "Z052", name: "NothingToDo",
+                              "[WARNING]: Nothing to do. Try checking your model configs and model specification args"))
+            try RunResultsWriter.write(
+                to: session.targetDir.appendingPathComponent("run_results.json"), results: [],
+                invocationId: invocationId, startedAt: startedAt, elapsedTime: Date().timeIntervalSince(startedAt),
+                dbtVersion: opsflowDbtVersion, args: ["which": command.rawValue, "select": options.select])
+            return 0
+        }
         let selectedSet = Set(selected)
         func parents(_ id: String, seen: inout Set<String>) -> [String] {
             var result: [String] = []
@@ -87,6 +98,18 @@ extension Invocation {
                    "full_refresh": options.fullRefresh, "threads": session.threads, "target": session.target.name])
         summarize(results, manifest: manifest, elapsed: elapsed)
         return results.contains { $0.isError } ? 1 : 0
+    }
+
+    /// dbt's `NoNodesForSelectionCriteria`: one warning for each `--select` argument that alone
+    /// selects nothing.
+    func warnUnmatchedCriteria(_ session: Session) {
+        let manifest = session.compiler.manifest
+        guard let graph = try? Graph(manifest), let selector = try? Selector(manifest: manifest, graph: graph) else { return }
+        for criterion in options.select {
+            guard let result = try? selector.select(select: [criterion], exclude: [], selector: nil), result.selected.isEmpty else { continue }
+            events.emit(Event(.warn, code: "M030", name: "NoNodesForSelectionCriteria",
+                              "[WARNING]: The selection criterion '\(criterion)' does not match any enabled nodes"))
+        }
     }
 
     /// Runs `on-run-start`/`on-run-end` as dbt 1.12 does: each hook is an `operation` node with a
