@@ -43,10 +43,15 @@ extension ProjectCompiler {
                 }
             }
         }
+        // Where each node calls ref(name): a missing ref's error then points at the call.
+        var refSpots: [String: [String: (line: Int, column: Int)]] = [:]
         for (index, id) in ids.enumerated() {
             guard let result = results[index], let node = nodes[index] else { continue }
             switch result {
             case .success(let recorder):
+                for (ref, spot) in zip(recorder.refs, recorder.refLocations) where refSpots[node.originalFilePath]?[ref.name] == nil {
+                    refSpots[node.originalFilePath, default: [:]][ref.name] = spot
+                }
                 try manifest.applyConfigCalls(id, recorder.configCalls)
                 try manifest.setParseResult(id, refs: recorder.refs, sources: recorder.sources)
             case .failure(let error as JinjaError):
@@ -55,7 +60,16 @@ extension ProjectCompiler {
                 throw error
             }
         }
-        try manifest.resolve()
+        do {
+            try manifest.resolve()
+        } catch var error as ProjectError where error.kind == .refNotFound {
+            // The message names the ref as `… a node named 'x' which …`; add the call's line:column.
+            if let location = error.location, location.line == nil,
+               let spot = refSpots[location.file]?.first(where: { error.message.contains("named '\($0.key)' which") })?.value {
+                error.location = SourceLocation(file: location.file, line: spot.line, column: spot.column)
+            }
+            throw error
+        }
         _ = try Graph(manifest)  // a cycle is a parse error, as in dbt
         self.setManifest(manifest)
         try nameRelations()

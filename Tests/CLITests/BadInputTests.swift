@@ -18,8 +18,9 @@ import Testing
         let project = try FixtureProject()
         try project.write("models/marts/customer_totals.sql", "select *\nfrom {{ ref('stg_customer') }}\n")
         let result = try invocationError(project, "run")
-        #expect(result.has("models/marts/customer_totals.sql"))
-        #expect(result.has("'stg_customer' which was not found"))
+        // Line 2, column 6: the `{{ ref(…) }}` that names it.
+        #expect(result.has("models/marts/customer_totals.sql:2:6: model 'customer_totals' depends on a node named 'stg_customer' which was not found"),
+                "\(result.all)")
         #expect(result.has("hint: did you mean: ref('stg_customers')"))
         if project.exists("shop.sqlite") {
             #expect(try project.query("select count(*) from sqlite_master where name like 'dev%'") == ["0"])
