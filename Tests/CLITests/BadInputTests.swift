@@ -114,7 +114,7 @@ import Testing
         let result = try project.opsflow("seed")
         #expect(result.exitCode == 1)
         #expect(result.has("ERROR creating seed file dev.ragged"))
-        #expect(result.has("ragged.csv:3: expected 2 fields as in the header, found 1"), "\(result.all)")
+        #expect(result.has("  seeds/ragged.csv:3: expected 2 fields as in the header, found 1"), "\(result.all)")
         #expect(try project.query("select count(*) from sqlite_master where name = 'dev.ragged'") == ["0"])
         // The other seeds still load.
         #expect(result.doneLine == "Done. PASS=5 WARN=0 ERROR=1 SKIP=0 NO-OP=0 REUSED=0 TOTAL=6")

@@ -333,7 +333,8 @@ final class NodeExecution: @unchecked Sendable {
             events.emit(Event(.error, code: "Q012", name: "LogModelResult",
                               progressLine(index: index, total: total, message: "ERROR creating \(what)", status: "ERROR", seconds: seconds),
                               nodeId: id))
-            let message = Invocation.describe(error)
+            // Paths relative to the project, as in every other message (seed files are read by absolute path).
+            let message = Invocation.describe(error).replacingOccurrences(of: session.loaded.root + "/", with: "")
             record(NodeResult(uniqueId: id, status: .error, message: message, timing: timing, executionTime: seconds,
                               threadId: thread, relationName: node.relationName))
             return .blocksDescendants
