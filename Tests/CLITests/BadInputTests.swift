@@ -91,6 +91,18 @@ import Testing
         #expect(result.has("models/staging/broken.sql:2:3: 'no_such_macro' is undefined"), "\(result.all)")
     }
 
+    @Test func compileTimeErrorIsANodeError() throws {
+        let project = try FixtureProject()
+        // Only raised when `execute` is true: parse passes, the node fails when it compiles.
+        try project.write("models/staging/late.sql", "select 1 as a\n{% if execute %}\n  {{ exceptions.raise_compiler_error('boom here') }}\n{% endif %}\n")
+        let result = try project.opsflow("run", "-s", "late", "dup_ids")
+        #expect(result.exitCode == 1, "\(result.all)")
+        #expect(result.has("[ERROR]: in model late (models/staging/late.sql)"))
+        #expect(result.has("  models/staging/late.sql:3:3: boom here"))
+        #expect(!result.has("compiled code at target/compiled/shop/models/staging/late.sql"))
+        #expect(result.has("OK created sql view model dev.dup_ids"))
+    }
+
     @Test func warehouseErrorKeepsThePreviousTable() throws {
         let project = try FixtureProject()
         try #require(project.opsflow("build", "-s", "+customer_totals").exitCode == 0)

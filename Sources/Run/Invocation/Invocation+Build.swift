@@ -202,7 +202,8 @@ extension Invocation {
                     events.emit(Event(.error, code: "Z022", name: "RunResultFailure", "[ERROR]: " + subject))
                     events.emit(Event(.error, code: "Z024", name: "RunResultError", "  " + (result.message ?? "")))
                 }
-                if node.resourceType == .test || node.resourceType == .model {
+                // Only a node that compiled has compiled code to point at (dbt's `compiled_path`).
+                if result.compiledCode != nil, node.resourceType == .test || node.resourceType == .model {
                     info("")
                     info("  compiled code at \(node.packageName.isEmpty ? "" : "target/")\(compiledPath(node, folder: "compiled"))",
                          code: "Z026", name: "SQLCompiledPath")
@@ -284,8 +285,8 @@ final class NodeExecution: @unchecked Sendable {
                           progressLine(index: index, total: total, message: "START \(describe(node))", status: "RUN"), nodeId: id))
         let began = Date()
         var timing: [TimingInfo] = []
+        var compiledSQL: String?
         do {
-            var compiledSQL: String?
             let outcome: ExecutionOutcome
             var executable: ExecutableNode
             if node.resourceType == .seed {
@@ -336,7 +337,7 @@ final class NodeExecution: @unchecked Sendable {
             // Paths relative to the project, as in every other message (seed files are read by absolute path).
             let message = Invocation.describe(error).replacingOccurrences(of: session.loaded.root + "/", with: "")
             record(NodeResult(uniqueId: id, status: .error, message: message, timing: timing, executionTime: seconds,
-                              threadId: thread, relationName: node.relationName))
+                              threadId: thread, compiledCode: compiledSQL, relationName: node.relationName))
             return .blocksDescendants
         }
     }
