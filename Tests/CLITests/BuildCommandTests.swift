@@ -49,6 +49,25 @@ import Testing
         #expect(result.doneLine == "Done. PASS=16 WARN=1 ERROR=1 SKIP=1 NO-OP=0 REUSED=0 TOTAL=19")
     }
 
+    @Test func oneThreadRunsInDbtsOrder() throws {
+        let result = try FixtureProject().opsflow("build", "--threads", "1")
+        let starts = result.lines.filter { $0.contains(" START ") && !$0.contains("hook:") }.map {
+            String($0.split(separator: " ", maxSplits: 4)[4])
+                .replacingOccurrences(of: #" \.* ?\[RUN\]$"#, with: "", options: .regularExpression)
+        }
+        // dbt-core 1.12, `dbt build --threads 1` on the same project (8 is the skipped after_dups).
+        #expect(starts == [
+            "sql view model dev.dup_ids", "seed file dev.raw_customers", "seed file dev.raw_orders",
+            "test unique_dup_ids_id", "sql view model dev.stg_customers", "sql incremental model dev_marts.orders_inc",
+            "sql view model dev.stg_orders", "test not_null_stg_customers_customer_code",
+            "test unique_stg_customers_customer_code", "test accepted_values_stg_orders_status__shipped",
+            "test relationships_stg_orders_customer_code__customer_code__ref_stg_customers_",
+            "test unique_stg_orders_order_id", "sql table model dev_marts.customer_totals",
+            "test assert_no_negative_totals", "test unique_customer_totals_customer_code",
+        ])
+        #expect(result.has("8 of 16 SKIP relation dev.after_dups"))
+    }
+
     @Test func testsRunRightAfterTheirModel() throws {
         let project = try FixtureProject()
         let result = try project.opsflow("build", "--threads", "1", "-s", "+customer_totals")
@@ -85,6 +104,11 @@ import Testing
         // Everything after the failure is skipped, nothing more is run.
         #expect(done.contains("ERROR=1"))
         #expect(!done.contains("SKIP=0 "))
+        // Same order as dbt: dup_ids, both seeds, then its failing test, then everything is skipped.
+        // (dbt 1.12 had already queued stg_customers: it prints CANCEL and OK for it and counts it
+        // twice, PASS=6 ERROR=1 SKIP=13 TOTAL=20; here it is skipped once.)
+        #expect(result.has("4 of 16 FAIL 1 unique_dup_ids_id"))
+        #expect(done == "Done. PASS=6 WARN=0 ERROR=1 SKIP=12 NO-OP=0 REUSED=0 TOTAL=19")
     }
 
     @Test func hooksRunInOrder() throws {

@@ -43,6 +43,13 @@ import Testing
         #expect(log.maxActive == 1)
     }
 
+    @Test func nodesRunInTheOrderTheyBecameReady() {
+        // dbt hands a node to the pool as soon as its parents are done: x's child x1 was released
+        // (when x ended) before y's child a1, although a1 sorts first.
+        let log = walk(["a1", "x", "x1", "y"], ["x1": ["x"], "a1": ["y"]], threads: 1)
+        #expect(log.all.filter { $0.hasPrefix("start") } == ["start x", "start y", "start x1", "start a1"])
+    }
+
     @Test(arguments: [2, 4, 8])
     func parentsEndBeforeChildrenStart(threads: Int) {
         let log = walk(order, deps, threads: threads, sleep: 2_000)

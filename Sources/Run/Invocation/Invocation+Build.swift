@@ -82,8 +82,9 @@ extension Invocation {
             for id in selected { runner.skip(id, cause: nil) }
         } else {
             let walker = GraphWalker(threads: session.threads)
+            // Sorted unique ids: dbt's tie-break among nodes ready at the same time.
             walker.walk(
-                order: selected, dependencies: dependencies, failFast: options.failFast,
+                order: selected.sorted(), dependencies: dependencies, failFast: options.failFast,
                 execute: { id, worker in runner.execute(id, worker: worker) },
                 skip: { id, cause in runner.skip(id, cause: cause) })
         }
