@@ -52,6 +52,10 @@ extension ProjectCompiler {
                 for (ref, spot) in zip(recorder.refs, recorder.refLocations) where refSpots[node.originalFilePath]?[ref.name] == nil {
                     refSpots[node.originalFilePath, default: [:]][ref.name] = spot
                 }
+                for (source, spot) in zip(recorder.sources, recorder.sourceLocations) where source.count == 2 {
+                    let key = "\(source[0]).\(source[1])"
+                    if refSpots[node.originalFilePath]?[key] == nil { refSpots[node.originalFilePath, default: [:]][key] = spot }
+                }
                 try manifest.applyConfigCalls(id, recorder.configCalls)
                 try manifest.setParseResult(id, refs: recorder.refs, sources: recorder.sources)
             case .failure(let error as JinjaError):
@@ -62,8 +66,9 @@ extension ProjectCompiler {
         }
         do {
             try manifest.resolve()
-        } catch var error as ProjectError where error.kind == .refNotFound {
-            // The message names the ref as `… a node named 'x' which …`; add the call's line:column.
+        } catch var error as ProjectError where error.kind == .refNotFound || error.kind == .sourceNotFound {
+            // The message names the ref as `… a node named 'x' which …` (a source as `… a source
+            // named 's.t' which …`); add the call's line:column.
             if let location = error.location, location.line == nil,
                let spot = refSpots[location.file]?.first(where: { error.message.contains("named '\($0.key)' which") })?.value {
                 error.location = SourceLocation(file: location.file, line: spot.line, column: spot.column)
