@@ -86,6 +86,7 @@ import Testing
         #expect(metadata?["dbt_schema_version"] as? String == "https://schemas.getdbt.com/dbt/run-results/v6.json")
         let results = object?["results"] as? [[String: Any]] ?? []
         let orders = try #require(results.first { $0["unique_id"] as? String == "seed.shop.raw_orders" })
+        #expect((orders["thread_id"] as? String)?.hasPrefix("Thread-") == true)
         let response = orders["adapter_response"] as? [String: Any]
         #expect(response?["rows_affected"] as? Int == 4)
         #expect((orders["timing"] as? [[String: Any]])?.map { $0["name"] as? String } == ["compile", "execute"])

@@ -217,6 +217,7 @@ import Testing
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count > 4)
         var names: [String] = []
+        var threads: Set<String> = []
         for line in lines {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
             let info = try #require(object["info"] as? [String: Any])
@@ -225,10 +226,13 @@ import Testing
             // dbt's EventInfo keys.
             for key in ["category", "code", "extra", "msg", "pid", "thread", "ts"] { #expect(info[key] != nil, "\(key)") }
             names.append(info["name"] as? String ?? "")
+            threads.insert(info["thread"] as? String ?? "")
         }
         // dbt's event names (core_types.proto).
         #expect(names.contains("MainReportVersion"))
         #expect(names.contains("LogStartLine"))
         #expect(names.contains("StatsLine"))
+        // dbt's thread names: MainThread, and Thread-N for the workers.
+        #expect(threads.allSatisfy { $0 == "MainThread" || $0.hasPrefix("Thread-") }, "\(threads)")
     }
 }

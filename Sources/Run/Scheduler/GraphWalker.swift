@@ -83,6 +83,9 @@ public final class GraphWalker: @unchecked Sendable {
             group.enter()
             let thread = Thread { [self] in
                 defer { group.leave() }
+                // Named from inside: on Linux a name set before `start()` is lost (the thread shows
+                // the process name), and logs and run_results.json report `Thread-N` as dbt does.
+                Thread.current.name = "Thread-\(worker)"
                 while let index = nextReady(total: total) {
                     let id = order[index]
                     if isBlocked(index) {
