@@ -178,6 +178,26 @@ import Testing
         ])
     }
 
+    @Test func storeFailuresKeepsTheFailingRows() throws {
+        let project = try FixtureProject()
+        let text = try project.read("models/schema.yml").replacingOccurrences(
+            of: "  - name: dup_ids\n    columns:\n      - name: id\n        data_tests:\n          - unique\n",
+            with: "  - name: dup_ids\n    columns:\n      - name: id\n        data_tests:\n          - unique:\n              config:\n                store_failures: true\n")
+        try project.write("models/schema.yml", text)
+        let result = try project.opsflow("build", "-s", "dup_ids")
+        #expect(result.exitCode == 1)
+        // dbt's unique test keeps one row per duplicated value with its count; id 1 appears twice.
+        #expect(try project.query("select unique_field, n_records from \"dev_dbt_test__audit.unique_dup_ids_id\"") == ["1|2"])
+        // dbt-core 1.12's CheckNodeTestFailure lines (its relation rendered for SQLite).
+        let start = try #require(result.lines.firstIndex { $0 == "  See test failures:" })
+        #expect(Array(result.lines[start...].prefix(4)) == [
+            "  See test failures:",
+            "  -----------------------------------------------------",
+            "  select * from \"dev_dbt_test__audit.unique_dup_ids_id\"",
+            "  -----------------------------------------------------",
+        ])
+    }
+
     @Test func selectingNothingWarnsAndSucceeds() throws {
         let project = try FixtureProject()
         let result = try project.opsflow("run", "-s", "nothing_here")

@@ -97,7 +97,7 @@ extension Invocation {
             invocationId: invocationId, startedAt: startedAt, elapsedTime: elapsed, dbtVersion: opsflowDbtVersion,
             args: ["which": command.rawValue, "select": options.select, "exclude": options.exclude,
                    "full_refresh": options.fullRefresh, "threads": session.threads, "target": session.target.name])
-        summarize(results, manifest: manifest, elapsed: elapsed)
+        summarize(results, manifest: manifest, elapsed: elapsed, adapter: session.adapter)
         return results.contains { $0.isError } ? 1 : 0
     }
 
@@ -163,7 +163,7 @@ extension Invocation {
     }
 
     /// dbt's closing lines: `Finished running …`, the errors and warnings, `Done. PASS=…`.
-    func summarize(_ results: [NodeResult], manifest: Manifest, elapsed: Double) {
+    func summarize(_ results: [NodeResult], manifest: Manifest, elapsed: Double, adapter: (any Adapter)? = nil) {
         var kinds: [String: Int] = [:]
         for result in results {
             guard let node = manifest.nodes[result.uniqueId] else { continue }
@@ -208,6 +208,14 @@ extension Invocation {
                     info("")
                     info("  compiled code at \(node.packageName.isEmpty ? "" : "target/")\(compiledPath(node, folder: "compiled"))",
                          code: "Z026", name: "SQLCompiledPath")
+                }
+                // dbt's CheckNodeTestFailure: where a store_failures test left its failing rows.
+                if node.resourceType == .test, node.config.storeFailures == true, let adapter, let schema = node.schema {
+                    let select = "select * from " + adapter.render(Relation(database: node.database, schema: schema,
+                                                                             identifier: node.alias ?? node.name))
+                    let border = String(repeating: "-", count: select.count)
+                    info("")
+                    info("  See test failures:\n  \(border)\n  \(select)\n  \(border)", code: "Z027", name: "CheckNodeTestFailure")
                 }
             }
         }
