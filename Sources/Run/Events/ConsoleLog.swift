@@ -42,8 +42,7 @@ public final class ConsoleLog: EventSink, @unchecked Sendable {
                 "name": event.name, "code": event.code, "msg": event.message,
                 "level": event.level.rawValue, "invocation_id": invocationId,
                 "ts": ISO8601DateFormatter.withFractionalSeconds.string(from: now),
-                // Linux names the main thread after the process; dbt calls it MainThread.
-                "thread": Thread.isMainThread ? "MainThread" : (Thread.current.name ?? "MainThread"),
+                "thread": currentThreadName(),
                 // dbt's EventInfo fields, so consumers that read them find them.
                 "category": "", "extra": [String: String](), "pid": Int(ProcessInfo.processInfo.processIdentifier),
             ]

@@ -268,7 +268,7 @@ final class NodeExecution: @unchecked Sendable {
         invocation.events.emit(Event(.info, code: "Q034", name: "SkippingDetails",
                                      progressLine(index: index, total: total, message: "SKIP \(what)", status: "SKIP"), nodeId: id))
         record(NodeResult(uniqueId: id, status: .skipped, message: cause.map { "Skipped: \($0) failed" },
-                          threadId: Thread.current.name ?? "Thread-1"))
+                          threadId: currentThreadName()))
     }
 
     func relationText(_ node: Node) -> String {

@@ -82,10 +82,11 @@ public final class GraphWalker: @unchecked Sendable {
         for worker in 1...workerCount {
             group.enter()
             let thread = Thread { [self] in
-                defer { group.leave() }
-                // Named from inside: on Linux a name set before `start()` is lost (the thread shows
-                // the process name), and logs and run_results.json report `Thread-N` as dbt does.
-                Thread.current.name = "Thread-\(worker)"
+                defer { setCurrentThreadName(nil); group.leave() }
+                // Logs and run_results.json report `Thread-N` as dbt does; on Linux the Foundation
+                // name set below is not reliably what `Thread.current.name` returns (it showed
+                // the process name), so the name also goes to a thread-specific slot.
+                setCurrentThreadName("Thread-\(worker)")
                 while let index = nextReady(total: total) {
                     let id = order[index]
                     if isBlocked(index) {
@@ -190,4 +191,29 @@ public final class GraphWalker: @unchecked Sendable {
     }
 
     private var hasReady: Bool { readyHead < ready.count }
+}
+
+/// The worker's name, kept per thread in a POSIX thread-specific slot: Foundation's
+/// `Thread.name` set on a worker is not reliably what `Thread.current.name` returns there on Linux.
+private let threadNameKey: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key, nil)
+    return key
+}()
+
+/// Names the calling thread for ``currentThreadName()``; pass nil to clear (and free) the name.
+func setCurrentThreadName(_ name: String?) {
+    if let old = pthread_getspecific(threadNameKey) {
+        Unmanaged<NSString>.fromOpaque(old).release()
+    }
+    pthread_setspecific(threadNameKey, name.map { Unmanaged.passRetained($0 as NSString).toOpaque() })
+}
+
+/// The calling thread's name as dbt writes it: `MainThread`, or the worker's `Thread-N`.
+func currentThreadName() -> String {
+    if Thread.isMainThread { return "MainThread" }
+    if let raw = pthread_getspecific(threadNameKey) {
+        return Unmanaged<NSString>.fromOpaque(raw).takeUnretainedValue() as String
+    }
+    return Thread.current.name ?? "MainThread"
 }
