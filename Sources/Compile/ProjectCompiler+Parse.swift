@@ -129,7 +129,9 @@ extension ProjectCompiler {
                 node.alias = alias
                 node.database = database
                 let refable = node.resourceType == .model || node.resourceType == .seed || node.resourceType == .snapshot
-                if refable && node.config.materialized != "ephemeral" {
+                // dbt also names the audit table of a data test that stores its failures.
+                let storesFailures = node.resourceType == .test && node.config.storeFailures == true
+                if (refable && node.config.materialized != "ephemeral") || storesFailures {
                     node.relationName = adapter.render(Relation(database: database, schema: schema, identifier: alias))
                 }
             }

@@ -188,6 +188,10 @@ import Testing
         #expect(result.exitCode == 1)
         // dbt's unique test keeps one row per duplicated value with its count; id 1 appears twice.
         #expect(try project.query("select unique_field, n_records from \"dev_dbt_test__audit.unique_dup_ids_id\"") == ["1|2"])
+        // The manifest names the audit table (dbt: relation_name of a store_failures test).
+        let manifest = try JSONSerialization.jsonObject(with: Data(project.read("target/manifest.json").utf8)) as? [String: Any]
+        let test = (manifest?["nodes"] as? [String: Any])?["test.shop.unique_dup_ids_id.269b938cb3"] as? [String: Any]
+        #expect(test?["relation_name"] as? String == "\"dev_dbt_test__audit.unique_dup_ids_id\"")
         // dbt-core 1.12's CheckNodeTestFailure lines (its relation rendered for SQLite).
         let start = try #require(result.lines.firstIndex { $0 == "  See test failures:" })
         #expect(Array(result.lines[start...].prefix(4)) == [
