@@ -133,6 +133,8 @@ import Testing
         let project = try FixtureProject()
         let result = try project.opsflow("compile", "-s", "stg_orders")
         #expect(result.exitCode == 0, "\(result.all)")
+        // dbt-core 1.12's lines, from the Concurrency line on.
+        #expect(result.stdout.contains("  \n") && result.has("Concurrency: 4 threads (target='dev')"))
         #expect(result.stdout.contains("\nCompiled node 'stg_orders' is:\n\nselect order_id"))
         #expect(result.has("where amount > 0"))
         // --quiet: only the SQL (dbt --quiet compile prints the compiled code alone).

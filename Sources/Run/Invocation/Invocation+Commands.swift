@@ -25,8 +25,12 @@ extension Invocation {
             info("Wrote \(session.targetDir.appendingPathComponent("manifest.json").path)")
             return 0
         case .list: return try list(session)
-        case .compile: return try compile(session)
-        case .show: return try show(session)
+        case .compile, .show:
+            // dbt's compile and show run on its thread pool and say so, like run and build.
+            info("")
+            info("Concurrency: \(session.threads) threads (target='\(session.target.name)')", code: "Q026", name: "ConcurrencyLine")
+            info("")
+            return command == .compile ? try compile(session) : try show(session)
         case .run, .test, .seed, .build: return try build(session, command: command)
         case .clean, .debug: return 0
         }
