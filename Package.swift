@@ -55,8 +55,9 @@ let package = Package(
         .testTarget(name: "CompileTests", dependencies: ["Compile", "Project", "Jinja", "Warehouse", "WarehouseSQLite"],
                     exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "RunTests", dependencies: ["Run", "Compile", "Project", "Warehouse", "WarehouseSQLite", "Demo"]),
-        .testTarget(name: "CLITests", dependencies: []),
         .testTarget(name: "WebTests", dependencies: ["Web", "Warehouse"]),
+        // End-to-end tests of the built `opsflow` binary; depending on CLI makes `swift build --build-tests` build it.
+        .testTarget(name: "CLITests", dependencies: ["CLI"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -95,6 +95,7 @@ extension ProjectCompiler {
         guard let recorder = state.recorder else { throw state.error(.runtime, "source() is only available in a node") }
         if recorder.phase == .parse {
             recorder.sources.append([sourceName, tableName])
+            recorder.sourceLocations.append((state.line, state.column))
             let placeholder = Relation(database: settings.target.database, schema: sourceName, identifier: tableName)
             return .object(RelationObject(placeholder, rendered: adapter.render(placeholder)))
         }

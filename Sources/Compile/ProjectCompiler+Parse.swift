@@ -43,10 +43,19 @@ extension ProjectCompiler {
                 }
             }
         }
+        // Where each node calls ref(name): a missing ref's error then points at the call.
+        var refSpots: [String: [String: (line: Int, column: Int)]] = [:]
         for (index, id) in ids.enumerated() {
             guard let result = results[index], let node = nodes[index] else { continue }
             switch result {
             case .success(let recorder):
+                for (ref, spot) in zip(recorder.refs, recorder.refLocations) where refSpots[node.originalFilePath]?[ref.name] == nil {
+                    refSpots[node.originalFilePath, default: [:]][ref.name] = spot
+                }
+                for (source, spot) in zip(recorder.sources, recorder.sourceLocations) where source.count == 2 {
+                    let key = "\(source[0]).\(source[1])"
+                    if refSpots[node.originalFilePath]?[key] == nil { refSpots[node.originalFilePath, default: [:]][key] = spot }
+                }
                 try manifest.applyConfigCalls(id, recorder.configCalls)
                 try manifest.setParseResult(id, refs: recorder.refs, sources: recorder.sources)
             case .failure(let error as JinjaError):
@@ -55,7 +64,17 @@ extension ProjectCompiler {
                 throw error
             }
         }
-        try manifest.resolve()
+        do {
+            try manifest.resolve()
+        } catch var error as ProjectError where error.kind == .refNotFound || error.kind == .sourceNotFound {
+            // The message names the ref as `… a node named 'x' which …` (a source as `… a source
+            // named 's.t' which …`); add the call's line:column.
+            if let location = error.location, location.line == nil,
+               let spot = refSpots[location.file]?.first(where: { error.message.contains("named '\($0.key)' which") })?.value {
+                error.location = SourceLocation(file: location.file, line: spot.line, column: spot.column)
+            }
+            throw error
+        }
         _ = try Graph(manifest)  // a cycle is a parse error, as in dbt
         self.setManifest(manifest)
         try nameRelations()
@@ -110,7 +129,9 @@ extension ProjectCompiler {
                 node.alias = alias
                 node.database = database
                 let refable = node.resourceType == .model || node.resourceType == .seed || node.resourceType == .snapshot
-                if refable && node.config.materialized != "ephemeral" {
+                // dbt also names the audit table of a data test that stores its failures.
+                let storesFailures = node.resourceType == .test && node.config.storeFailures == true
+                if (refable && node.config.materialized != "ephemeral") || storesFailures {
                     node.relationName = adapter.render(Relation(database: database, schema: schema, identifier: alias))
                 }
             }

@@ -25,6 +25,8 @@ package final class NodeRecorder: JinjaObject, @unchecked Sendable {
     package var refs: [RefArgs] = []
     package var refLocations: [(line: Int, column: Int)] = []
     package var sources: [[String]] = []
+    /// Where each `source()` call is (parallel to `sources`), for error locations.
+    package var sourceLocations: [(line: Int, column: Int)] = []
     package var configCalls: [ConfigObject] = []
     /// Ephemeral models this render referenced, in first-use order (unique ids).
     package var ephemeralRefs: [String] = []

@@ -42,7 +42,9 @@ public final class ConsoleLog: EventSink, @unchecked Sendable {
                 "name": event.name, "code": event.code, "msg": event.message,
                 "level": event.level.rawValue, "invocation_id": invocationId,
                 "ts": ISO8601DateFormatter.withFractionalSeconds.string(from: now),
-                "thread": Thread.current.name ?? "MainThread",
+                "thread": currentThreadName(),
+                // dbt's EventInfo fields, so consumers that read them find them.
+                "category": "", "extra": [String: String](), "pid": Int(ProcessInfo.processInfo.processIdentifier),
             ]
             if let nodeId = event.nodeId { info["node_id"] = nodeId }
             let object: [String: Any] = ["info": info, "data": event.data]

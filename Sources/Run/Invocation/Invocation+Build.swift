@@ -13,11 +13,35 @@ extension Invocation {
         case .seed: ["seed"]
         default: ["model", "seed", "test", "snapshot"]
         }
-        let selected = try selectedIDs(session, types: types).filter { manifest.nodes[$0] != nil }
+        // Ephemeral models are inlined into their children, never run: dbt neither counts nor prints
+        // them. A child waits for the ephemeral model's own parents instead.
+        func isEphemeral(_ id: String) -> Bool {
+            manifest.nodes[id].map { $0.resourceType == .model && $0.config.materialized == "ephemeral" } ?? false
+        }
+        let selected = try selectedIDs(session, types: types).filter { manifest.nodes[$0] != nil && !isEphemeral($0) }
+        if selected.isEmpty {
+            // dbt: a warning per criterion that matches nothing, "Nothing to do", exit 0, no hooks.
+            warnUnmatchedCriteria(session)
+            events.emit(Event(.warn, code: "Z052", name: "NothingToDo",
+                              "[WARNING]: Nothing to do. Try checking your model configs and model specification args"))
+            try RunResultsWriter.write(
+                to: session.targetDir.appendingPathComponent("run_results.json"), results: [],
+                invocationId: invocationId, startedAt: startedAt, elapsedTime: Date().timeIntervalSince(startedAt),
+                dbtVersion: opsflowDbtVersion, args: ["which": command.rawValue, "select": options.select])
+            return 0
+        }
         let selectedSet = Set(selected)
+        func parents(_ id: String, seen: inout Set<String>) -> [String] {
+            var result: [String] = []
+            for parent in manifest.nodes[id]?.dependsOn.nodes ?? [] where seen.insert(parent).inserted {
+                if isEphemeral(parent) { result += parents(parent, seen: &seen) } else if selectedSet.contains(parent) { result.append(parent) }
+            }
+            return result
+        }
         var dependencies: [String: [String]] = [:]
         for id in selected {
-            dependencies[id] = (manifest.nodes[id]?.dependsOn.nodes ?? []).filter { selectedSet.contains($0) }
+            var seen = Set<String>()
+            dependencies[id] = parents(id, seen: &seen)
         }
         if command == .build {
             // A model's children wait for its tests, so a failing test stops what depends on it.
@@ -50,57 +74,110 @@ extension Invocation {
         info("")
         info("Concurrency: \(session.threads) threads (target='\(session.target.name)')", code: "Q026", name: "ConcurrencyLine")
         info("")
-        try runProjectHooks(session, hooks: session.loaded.project.onRunStart, label: "on-run-start")
+        let startHooks = runProjectHooks(session, hooks: session.loaded.project.onRunStart, label: "on-run-start")
 
         let runner = NodeExecution(invocation: self, session: session, total: selected.count, command: command)
-        let walker = GraphWalker(threads: session.threads)
-        walker.walk(
-            order: selected, dependencies: dependencies, failFast: options.failFast,
-            execute: { id, worker in runner.execute(id, worker: worker) },
-            skip: { id, cause in runner.skip(id, cause: cause) })
+        if startHooks.contains(where: \.isError) {
+            // dbt 1.12 (`skip_nodes_if_on_run_start_fails`): a failed on-run-start hook skips every node.
+            for id in selected { runner.skip(id, cause: nil) }
+        } else {
+            let walker = GraphWalker(threads: session.threads)
+            // Sorted unique ids: dbt's tie-break among nodes ready at the same time.
+            walker.walk(
+                order: selected.sorted(), dependencies: dependencies, failFast: options.failFast,
+                execute: { id, worker in runner.execute(id, worker: worker) },
+                skip: { id, cause in runner.skip(id, cause: cause) })
+        }
 
-        try runProjectHooks(session, hooks: session.loaded.project.onRunEnd, label: "on-run-end")
-        let results = runner.results
+        let endHooks = runProjectHooks(session, hooks: session.loaded.project.onRunEnd, label: "on-run-end")
+        let results = startHooks + runner.results + endHooks
         let elapsed = Date().timeIntervalSince(startedAt)
         try RunResultsWriter.write(
             to: session.targetDir.appendingPathComponent("run_results.json"), results: results,
             invocationId: invocationId, startedAt: startedAt, elapsedTime: elapsed, dbtVersion: opsflowDbtVersion,
             args: ["which": command.rawValue, "select": options.select, "exclude": options.exclude,
                    "full_refresh": options.fullRefresh, "threads": session.threads, "target": session.target.name])
-        summarize(results, manifest: manifest, elapsed: elapsed)
+        summarize(results, manifest: manifest, elapsed: elapsed, adapter: session.adapter)
         return results.contains { $0.isError } ? 1 : 0
     }
 
-    func runProjectHooks(_ session: Session, hooks: [String], label: String) throws {
-        guard !hooks.isEmpty else { return }
-        info("Running \(hooks.count) \(label) hook\(hooks.count == 1 ? "" : "s")")
-        for (index, hook) in hooks.enumerated() {
-            let sql = try session.compiler.renderProjectHook(hook)
-            let started = Date()
-            let response = try session.adapter.execute(sql)
-            info(progressLine(index: index + 1, total: hooks.count,
-                              message: "OK hook: \(session.loaded.project.name).\(label).\(index)",
-                              status: response.message, seconds: Date().timeIntervalSince(started)))
+    /// dbt's `NoNodesForSelectionCriteria`: one warning for each `--select` argument that alone
+    /// selects nothing.
+    func warnUnmatchedCriteria(_ session: Session) {
+        let manifest = session.compiler.manifest
+        guard let graph = try? Graph(manifest), let selector = try? Selector(manifest: manifest, graph: graph) else { return }
+        for criterion in options.select {
+            guard let result = try? selector.select(select: [criterion], exclude: [], selector: nil), result.selected.isEmpty else { continue }
+            events.emit(Event(.warn, code: "M030", name: "NoNodesForSelectionCriteria",
+                              "[WARNING]: The selection criterion '\(criterion)' does not match any enabled nodes"))
         }
-        info("")
+    }
+
+    /// Runs `on-run-start`/`on-run-end` as dbt 1.12 does: each hook is an `operation` node with a
+    /// START and an OK/ERROR line and a result in run_results.json (counted in `Done.`); after a
+    /// failed hook the rest are skipped, and the failure makes the exit code 1, not 2
+    /// (dbt's `RunTask.safe_run_hooks`).
+    func runProjectHooks(_ session: Session, hooks: [String], label: String) -> [NodeResult] {
+        guard !hooks.isEmpty else { return [] }
+        let project = session.loaded.project.name
+        var results: [NodeResult] = []
+        var failed = false
+        if label == "on-run-end" { info("") }
+        for (index, hook) in hooks.enumerated() {
+            let name = "\(project).\(label).\(index)"
+            let id = "operation.\(project).\(project)-\(label)-\(index)"
+            if failed {
+                events.emit(Event(.info, code: "Q033", name: "LogHookEndLine",
+                                  progressLine(index: index + 1, total: hooks.count, message: "SKIP hook: \(name)", status: "SKIP", seconds: 0), nodeId: id))
+                results.append(NodeResult(uniqueId: id, status: .skipped, message: "\(name) skipped", threadId: "main"))
+                continue
+            }
+            let started = Date()
+            events.emit(Event(.info, code: "Q032", name: "LogHookStartLine",
+                              progressLine(index: index + 1, total: hooks.count, message: "START hook: \(name)", status: "RUN"), nodeId: id))
+            var sql: String?
+            do {
+                let rendered = try session.compiler.renderProjectHook(hook)
+                sql = rendered
+                let compiledAt = Date()
+                _ = try session.adapter.execute(rendered)
+                let finished = Date()
+                let seconds = finished.timeIntervalSince(started)
+                events.emit(Event(.info, code: "Q033", name: "LogHookEndLine",
+                                  progressLine(index: index + 1, total: hooks.count, message: "OK hook: \(name)", status: "OK", seconds: seconds), nodeId: id))
+                results.append(NodeResult(uniqueId: id, status: .success, message: "\(name) passed", failures: 0,
+                                          timing: [TimingInfo(name: "compile", startedAt: started, completedAt: compiledAt),
+                                                   TimingInfo(name: "execute", startedAt: compiledAt, completedAt: finished)],
+                                          executionTime: seconds, threadId: "main", compiledCode: rendered))
+            } catch {
+                failed = true
+                let seconds = Date().timeIntervalSince(started)
+                events.emit(Event(.error, code: "Q033", name: "LogHookEndLine",
+                                  progressLine(index: index + 1, total: hooks.count, message: "ERROR hook: \(name)", status: "ERROR", seconds: seconds), nodeId: id))
+                results.append(NodeResult(uniqueId: id, status: .error, message: "\(name) failed, error:\n \(Self.describe(error))",
+                                          failures: 1, executionTime: seconds, threadId: "main", compiledCode: sql))
+            }
+        }
+        if label == "on-run-start" { info("") }
+        return results
     }
 
     /// dbt's closing lines: `Finished running …`, the errors and warnings, `Done. PASS=…`.
-    func summarize(_ results: [NodeResult], manifest: Manifest, elapsed: Double) {
+    func summarize(_ results: [NodeResult], manifest: Manifest, elapsed: Double, adapter: (any Adapter)? = nil) {
         var kinds: [String: Int] = [:]
         for result in results {
             guard let node = manifest.nodes[result.uniqueId] else { continue }
             let key: String
             switch node.resourceType {
             case .model: key = "\(node.config.materialized ?? "view") model"
-            case .test: key = "data test"
+            case .operation: key = "project hook"
             default: key = node.resourceType.rawValue
             }
             kinds[key, default: 0] += 1
         }
-        let order = ["table model", "view model", "incremental model", "ephemeral model", "seed", "snapshot", "data test"]
-        let described = kinds.sorted { (order.firstIndex(of: $0.key) ?? 99, $0.key) < (order.firstIndex(of: $1.key) ?? 99, $1.key) }
-            .map { "\($0.value) \($0.key)\($0.value == 1 ? "" : "s")" }
+        // dbt's `get_counts`: keys sorted alphabetically, then "test" shown as "data test".
+        let described = kinds.sorted { $0.key < $1.key }
+            .map { "\($0.value) \($0.key == "test" ? "data test" : $0.key)\($0.value == 1 ? "" : "s")" }
         let minutes = Int(elapsed) / 60
         info("")
         info("Finished running \(described.joined(separator: ", ")) in 0 hours \(minutes) minutes and "
@@ -116,20 +193,36 @@ extension Invocation {
                  code: "Z030", name: "EndOfRunSummary")
             for result in errors + warnings {
                 guard let node = manifest.nodes[result.uniqueId] else { continue }
+                // dbt 1.12's RunResultFailure / RunResultWarning (+ RunResultWarningMessage), SQLCompiledPath.
                 info("")
-                let label = result.status == .warn ? "Warning in" : (result.status == .fail ? "Failure in" : "Error in")
-                info("\(label) \(node.resourceType.rawValue) \(node.name) (\(node.originalFilePath))")
-                info("  " + (result.message ?? ""))
-                if node.resourceType == .test {
+                let subject = "in \(node.resourceType.rawValue) \(node.name) (\(node.originalFilePath))"
+                if result.status == .warn {
+                    events.emit(Event(.warn, code: "Z021", name: "RunResultWarning", "[WARNING]: " + subject))
+                    events.emit(Event(.warn, code: "Z046", name: "RunResultWarningMessage", "[WARNING]: " + (result.message ?? "")))
+                } else {
+                    events.emit(Event(.error, code: "Z022", name: "RunResultFailure", "[ERROR]: " + subject))
+                    events.emit(Event(.error, code: "Z024", name: "RunResultError", "  " + (result.message ?? "")))
+                }
+                // Only a node that compiled has compiled code to point at (dbt's `compiled_path`).
+                if result.compiledCode != nil, node.resourceType == .test || node.resourceType == .model {
                     info("")
-                    info("  compiled code at \(node.packageName.isEmpty ? "" : "target/")\(compiledPath(node, folder: "compiled"))")
+                    info("  compiled code at \(node.packageName.isEmpty ? "" : "target/")\(compiledPath(node, folder: "compiled"))",
+                         code: "Z026", name: "SQLCompiledPath")
+                }
+                // dbt's CheckNodeTestFailure: where a store_failures test left its failing rows.
+                if node.resourceType == .test, node.config.storeFailures == true, let adapter, let schema = node.schema {
+                    let select = "select * from " + adapter.render(Relation(database: node.database, schema: schema,
+                                                                             identifier: node.alias ?? node.name))
+                    let border = String(repeating: "-", count: select.count)
+                    info("")
+                    info("  See test failures:\n  \(border)\n  \(select)\n  \(border)", code: "Z027", name: "CheckNodeTestFailure")
                 }
             }
         }
         let pass = results.filter { [.success, .pass].contains($0.status) }.count
         let skip = results.filter { $0.status == .skipped }.count
         info("")
-        info("Done. PASS=\(pass) WARN=\(warnings.count) ERROR=\(errors.count) SKIP=\(skip) NO-OP=0 TOTAL=\(results.count)",
+        info("Done. PASS=\(pass) WARN=\(warnings.count) ERROR=\(errors.count) SKIP=\(skip) NO-OP=0 REUSED=0 TOTAL=\(results.count)",
              code: "Z023", name: "StatsLine")
     }
 }
@@ -175,7 +268,7 @@ final class NodeExecution: @unchecked Sendable {
         invocation.events.emit(Event(.info, code: "Q034", name: "SkippingDetails",
                                      progressLine(index: index, total: total, message: "SKIP \(what)", status: "SKIP"), nodeId: id))
         record(NodeResult(uniqueId: id, status: .skipped, message: cause.map { "Skipped: \($0) failed" },
-                          threadId: Thread.current.name ?? "Thread-1"))
+                          threadId: currentThreadName()))
     }
 
     func relationText(_ node: Node) -> String {
@@ -201,8 +294,8 @@ final class NodeExecution: @unchecked Sendable {
                           progressLine(index: index, total: total, message: "START \(describe(node))", status: "RUN"), nodeId: id))
         let began = Date()
         var timing: [TimingInfo] = []
+        var compiledSQL: String?
         do {
-            var compiledSQL: String?
             let outcome: ExecutionOutcome
             var executable: ExecutableNode
             if node.resourceType == .seed {
@@ -250,9 +343,10 @@ final class NodeExecution: @unchecked Sendable {
             events.emit(Event(.error, code: "Q012", name: "LogModelResult",
                               progressLine(index: index, total: total, message: "ERROR creating \(what)", status: "ERROR", seconds: seconds),
                               nodeId: id))
-            let message = Invocation.describe(error)
+            // Paths relative to the project, as in every other message (seed files are read by absolute path).
+            let message = Invocation.describe(error).replacingOccurrences(of: session.loaded.root + "/", with: "")
             record(NodeResult(uniqueId: id, status: .error, message: message, timing: timing, executionTime: seconds,
-                              threadId: thread, relationName: node.relationName))
+                              threadId: thread, compiledCode: compiledSQL, relationName: node.relationName))
             return .blocksDescendants
         }
     }

@@ -25,8 +25,12 @@ extension Invocation {
             info("Wrote \(session.targetDir.appendingPathComponent("manifest.json").path)")
             return 0
         case .list: return try list(session)
-        case .compile: return try compile(session)
-        case .show: return try show(session)
+        case .compile, .show:
+            // dbt's compile and show run on its thread pool and say so, like run and build.
+            info("")
+            info("Concurrency: \(session.threads) threads (target='\(session.target.name)')", code: "Q026", name: "ConcurrencyLine")
+            info("")
+            return command == .compile ? try compile(session) : try show(session)
         case .run, .test, .seed, .build: return try build(session, command: command)
         case .clean, .debug: return 0
         }
@@ -76,7 +80,10 @@ extension Invocation {
 
     func list(_ session: Session) throws -> Int32 {
         let manifest = session.compiler.manifest
+        // As `dbt ls`: sorted by unique id, and project hooks (operation nodes) are not listed.
         let selected = try selectedIDs(session, types: options.resourceTypes.isEmpty ? nil : Set(options.resourceTypes))
+            .filter { manifest.nodes[$0]?.resourceType != .operation }
+            .sorted()
         var lines: [String] = []
         for id in selected {
             if let node = manifest.nodes[id] {
@@ -147,9 +154,13 @@ extension Invocation {
             case nil: break
             }
         }
-        if options.select.count == 1, compiled.count == 1, let (id, sql) = compiled.first,
-           let node = session.compiler.manifest.nodes[id] {
-            printResult("Compiled node '\(node.name)' is:\n" + sql, raw: sql)
+        // dbt's CompileTask prints each compiled node whose name occurs in the first --select
+        // argument; tests picked up by indirect selection are not printed.
+        if let first = options.select.first {
+            for id in selected {
+                guard let sql = compiled[id], let node = session.compiler.manifest.nodes[id], first.contains(node.name) else { continue }
+                printResult("Compiled node '\(node.name)' is:\n" + sql, raw: sql)
+            }
         }
         return failed ? 1 : 0
     }
@@ -158,8 +169,11 @@ extension Invocation {
     func printResult(_ text: String, raw: String) {
         if options.quiet {
             options.console.write(Data((raw + "\n").utf8))
-        } else {
+        } else if options.logFormat == .json {
             info(text)
+        } else {
+            // dbt prints the compiled SQL and the preview without the time prefix, ready to copy.
+            options.console.write(Data((text + "\n").utf8))
         }
     }
 
@@ -200,14 +214,12 @@ extension Invocation {
         let limit = options.limit < 0 ? nil : options.limit
         let result = try session.adapter.query(sql, limit: limit)
         if options.output == "json" {
-            let rows = result.rows.map { row in
-                Dictionary(uniqueKeysWithValues: zip(result.columns.map(\.name), row.map(\.jsonValue)))
-            }
-            let data = try JSONSerialization.data(withJSONObject: ["show": rows], options: [.sortedKeys, .prettyPrinted])
-            printResult("Previewing \(title):\n" + String(decoding: data, as: UTF8.self), raw: String(decoding: data, as: UTF8.self))
+            let json = try Self.showJSON(result)
+            printResult("Previewing \(title):\n" + json, raw: json)
         } else {
             let table = TableFormatter.markdown(result)
-            printResult("Previewing \(title):\n" + table, raw: table)
+            // agate's table ends with a newline of its own: dbt leaves a blank line after it.
+            printResult("Previewing \(title):\n" + table + "\n", raw: table + "\n")
         }
         return 0
     }
@@ -217,6 +229,26 @@ extension Invocation {
 struct ResultSlots<Element>: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<Element>
     init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
+}
+
+extension Invocation {
+    /// `dbt show --output json`: `{"show": [rows]}` as Python's `json.dumps(indent=2)` writes it,
+    /// each row's keys in column order.
+    static func showJSON(_ result: QueryResult) throws -> String {
+        func scalar(_ value: Any) throws -> String {
+            String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .withoutEscapingSlashes]), as: UTF8.self)
+        }
+        guard !result.rows.isEmpty else { return "{\n  \"show\": []\n}" }
+        var rows: [String] = []
+        for row in result.rows {
+            var fields: [String] = []
+            for (column, cell) in zip(result.columns, row) {
+                fields.append("      \(try scalar(column.name)): \(try scalar(cell.jsonValue))")
+            }
+            rows.append("    {\n" + fields.joined(separator: ",\n") + "\n    }")
+        }
+        return "{\n  \"show\": [\n" + rows.joined(separator: ",\n") + "\n  ]\n}"
+    }
 }
 
 extension Cell {

@@ -20,6 +20,12 @@ enum ModelMaterializer {
     ///   materialization or an `on_schema_change: fail` mismatch. The previous relation is intact
     ///   whenever this throws.
     static func run(_ node: ExecutableNode, adapter: any Adapter) throws -> ExecutionOutcome {
+        // dbt runs pre-hooks, the build and post-hooks in one transaction (hooks default to
+        // `inside_transaction`): when the model fails, its pre-hook's effects are rolled back too.
+        try adapter.transaction { try build(node, adapter: adapter) }
+    }
+
+    private static func build(_ node: ExecutableNode, adapter: any Adapter) throws -> ExecutionOutcome {
         var executed: [String] = []
         for hook in node.preHooks where !hook.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             executed.append(hook)
@@ -67,9 +73,10 @@ enum ModelMaterializer {
         let temporary = relation.withIdentifier(relation.identifier + "__dbt_tmp")
         var executed: [String] = []
         try adapter.dropRelation(temporary)
-        let create = adapter.createTableAsSQL(temporary, node.compiledSQL)
-        executed.append(create)
-        try adapter.execute(create)
+        // Through the adapter's own table build: the generic `create table … as (select)` is not
+        // SQL that SQLite accepts, and this keeps the declared column types of the query.
+        let staged = try adapter.replaceTable(temporary, withSelect: node.compiledSQL)
+        executed += staged.executedSQL
         defer { try? adapter.dropRelation(temporary) }
 
         let newColumns = try adapter.columns(of: temporary)
@@ -155,6 +162,12 @@ enum TestExecutor {
     }
 
     static func run(_ node: ExecutableNode, adapter: any Adapter) throws -> ExecutionOutcome {
+        // dbt runs pre-hooks, the build and post-hooks in one transaction (hooks default to
+        // `inside_transaction`): when the model fails, its pre-hook's effects are rolled back too.
+        try adapter.transaction { try build(node, adapter: adapter) }
+    }
+
+    private static func build(_ node: ExecutableNode, adapter: any Adapter) throws -> ExecutionOutcome {
         var executed: [String] = []
         if node.test.storeFailures, let audit = node.test.auditRelation {
             try adapter.createSchema(audit.schema)

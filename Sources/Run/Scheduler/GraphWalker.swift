@@ -14,8 +14,9 @@ public enum WalkOutcome: Sendable {
 /// are synchronous, so the workers are OS threads, not tasks on the cooperative pool, which has only
 /// as many threads as cores and must never block.
 ///
-/// Ready nodes start in the order of `order` (a topological order), so runs are reproducible with
-/// one thread. A node whose dependency blocked its descendants is skipped, and so is everything
+/// Ready nodes start in the order they became ready, as in dbt; nodes released at the same time
+/// start in the order of `order` (the build passes unique ids sorted, dbt's tie-break), so runs
+/// are reproducible with one thread. A node whose dependency blocked its descendants is skipped, and so is everything
 /// below it; independent branches carry on. With `failFast`, the first blocking outcome stops
 /// every node that has not started yet (they are reported as skipped).
 ///
@@ -26,7 +27,8 @@ public final class GraphWalker: @unchecked Sendable {
 
     // State guarded by `condition`.
     private var remainingDependencies: [Int] = []
-    private var ready: [Int] = []          // a min-heap of node positions in `order`
+    private var ready: [Int] = []          // node positions in `order`, first ready first
+    private var readyHead = 0
     private var running = 0
     private var finished = 0
     private var blocked: Set<Int> = []
@@ -40,7 +42,7 @@ public final class GraphWalker: @unchecked Sendable {
     /// Runs every node of `order`.
     ///
     /// - Parameters:
-    ///   - order: node ids in a topological order.
+    ///   - order: the node ids; nodes that become ready together start in this order.
     ///   - dependencies: for each node id, the ids it waits for (ids outside `order` are ignored).
     ///   - failFast: stop starting nodes after the first blocking outcome.
     ///   - execute: runs one node on a worker; receives the node id and the worker's number (1-based).
@@ -66,6 +68,7 @@ public final class GraphWalker: @unchecked Sendable {
             }
         }
         ready = []
+        readyHead = 0
         for index in order.indices where remainingDependencies[index] == 0 { pushReady(index) }
         running = 0
         finished = 0
@@ -79,7 +82,11 @@ public final class GraphWalker: @unchecked Sendable {
         for worker in 1...workerCount {
             group.enter()
             let thread = Thread { [self] in
-                defer { group.leave() }
+                defer { setCurrentThreadName(nil); group.leave() }
+                // Logs and run_results.json report `Thread-N` as dbt does; on Linux the Foundation
+                // name set below is not reliably what `Thread.current.name` returns (it showed
+                // the process name), so the name also goes to a thread-specific slot.
+                setCurrentThreadName("Thread-\(worker)")
                 while let index = nextReady(total: total) {
                     let id = order[index]
                     if isBlocked(index) {
@@ -114,7 +121,7 @@ public final class GraphWalker: @unchecked Sendable {
     private func nextReady(total: Int) -> Int? {
         condition.lock()
         defer { condition.unlock() }
-        while ready.isEmpty {
+        while !hasReady {
             if finished == total { return nil }
             if running == 0 {
                 // Nothing runs and nothing is ready: the rest waits on a cycle. Release it as
@@ -124,7 +131,7 @@ public final class GraphWalker: @unchecked Sendable {
                     blocked.insert(index)
                     pushReady(index)
                 }
-                if ready.isEmpty { return nil }
+                if !hasReady { return nil }
                 break
             }
             condition.wait()
@@ -166,34 +173,47 @@ public final class GraphWalker: @unchecked Sendable {
         condition.lock(); stopping = true; condition.unlock()
     }
 
-    // A binary min-heap keeps ready nodes in topological-order position.
+    // A FIFO, as dbt's: its main loop hands every node to the pool the moment it becomes ready
+    // (`dbt/graph/queue.py` pops by (level, unique_id), but only among nodes already released),
+    // so nodes run in the order they became ready; nodes released together keep `order`.
     private func pushReady(_ value: Int) {
         ready.append(value)
-        var child = ready.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            if ready[parent] <= ready[child] { break }
-            ready.swapAt(parent, child)
-            child = parent
-        }
     }
 
     private func popReady() -> Int {
-        let top = ready[0]
-        let last = ready.removeLast()
-        if !ready.isEmpty {
-            ready[0] = last
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1, right = left + 1
-                var smallest = parent
-                if left < ready.count && ready[left] < ready[smallest] { smallest = left }
-                if right < ready.count && ready[right] < ready[smallest] { smallest = right }
-                if smallest == parent { break }
-                ready.swapAt(parent, smallest)
-                parent = smallest
-            }
+        let top = ready[readyHead]
+        readyHead += 1
+        if readyHead == ready.count {
+            ready.removeAll(keepingCapacity: true)
+            readyHead = 0
         }
         return top
     }
+
+    private var hasReady: Bool { readyHead < ready.count }
+}
+
+/// The worker's name, kept per thread in a POSIX thread-specific slot: Foundation's
+/// `Thread.name` set on a worker is not reliably what `Thread.current.name` returns there on Linux.
+private let threadNameKey: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key, nil)
+    return key
+}()
+
+/// Names the calling thread for ``currentThreadName()``; pass nil to clear (and free) the name.
+func setCurrentThreadName(_ name: String?) {
+    if let old = pthread_getspecific(threadNameKey) {
+        Unmanaged<NSString>.fromOpaque(old).release()
+    }
+    pthread_setspecific(threadNameKey, name.map { Unmanaged.passRetained($0 as NSString).toOpaque() })
+}
+
+/// The calling thread's name as dbt writes it: `MainThread`, or the worker's `Thread-N`.
+func currentThreadName() -> String {
+    if Thread.isMainThread { return "MainThread" }
+    if let raw = pthread_getspecific(threadNameKey) {
+        return Unmanaged<NSString>.fromOpaque(raw).takeUnretainedValue() as String
+    }
+    return Thread.current.name ?? "MainThread"
 }

@@ -1,0 +1,1 @@
+select * from {{ ref('customer_totals') }} where shipped_amount < 0
