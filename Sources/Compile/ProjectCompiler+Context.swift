@@ -27,7 +27,7 @@ extension ProjectCompiler {
         for column in node.columns {
             columns.append((column.name, .makeDict([
                 ("name", .string(column.name)), ("description", .string(column.description)),
-                ("data_type", column.dataType.map(Value.string) ?? .none), ("meta", Value(.dict(column.meta))),
+                ("data_type", column.dataType.map(Value.string) ?? Value.none), ("meta", Value(.dict(column.meta))),
             ])))
         }
         return .makeDict([
@@ -35,13 +35,13 @@ extension ProjectCompiler {
             ("resource_type", .string(node.resourceType.rawValue)), ("package_name", .string(node.packageName)),
             ("path", .string(node.path)), ("original_file_path", .string(node.originalFilePath)),
             ("fqn", .makeList(node.fqn.map(Value.string))), ("alias", node.alias.map(Value.string) ?? .string(node.name)),
-            ("schema", node.schema.map(Value.string) ?? .none), ("database", node.database.map(Value.string) ?? .none),
+            ("schema", node.schema.map(Value.string) ?? Value.none), ("database", node.database.map(Value.string) ?? Value.none),
             ("config", Value(.dict(node.config.values))), ("tags", .makeList(node.tags.map(Value.string))),
             ("description", .string(node.description)), ("columns", .makeDict(columns)),
             ("raw_code", .string(node.rawCode)), ("meta", Value(.dict(node.meta))),
             ("refs", .makeList(node.refs.map { ref in
-                .makeDict([("name", .string(ref.name)), ("package", ref.package.map(Value.string) ?? .none),
-                           ("version", ref.version.map(Value.string) ?? .none)])
+                .makeDict([("name", .string(ref.name)), ("package", ref.package.map(Value.string) ?? Value.none),
+                           ("version", ref.version.map(Value.string) ?? Value.none)])
             })),
         ])
     }

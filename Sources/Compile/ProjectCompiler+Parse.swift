@@ -103,8 +103,8 @@ extension ProjectCompiler {
                 func call(_ name: String, _ value: String?) throws -> String? {
                     do {
                         let result = try compileEnvironment.call(
-                            compileEnvironment.globals[name] ?? .none,
-                            Arguments([value.map(Value.string) ?? .none, modelValue(node)]),
+                            compileEnvironment.globals[name] ?? Value.none,
+                            Arguments([value.map(Value.string) ?? Value.none, modelValue(node)]),
                             context: context, templateName: node.originalFilePath)
                         let text = result.pythonStr().trimmingCharacters(in: .whitespacesAndNewlines)
                         return text.isEmpty || text == "None" ? nil : text

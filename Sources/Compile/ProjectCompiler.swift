@@ -151,9 +151,9 @@ public final class ProjectCompiler: @unchecked Sendable {
             return (id, .makeDict([
                 ("unique_id", .string(id)), ("name", .string(source.name)), ("source_name", .string(source.sourceName)),
                 ("schema", .string(source.schema)), ("identifier", .string(source.identifier)),
-                ("database", source.database.map(Value.string) ?? .none), ("resource_type", .string("source")),
-                ("loaded_at_field", source.loadedAtField.map(Value.string) ?? .none),
-                ("description", .string(source.description)), ("relation_name", source.relationName.map(Value.string) ?? .none),
+                ("database", source.database.map(Value.string) ?? Value.none), ("resource_type", .string("source")),
+                ("loaded_at_field", source.loadedAtField.map(Value.string) ?? Value.none),
+                ("description", .string(source.description)), ("relation_name", source.relationName.map(Value.string) ?? Value.none),
             ]))
         }
         return (.makeDict(nodes), .makeDict(sources))
@@ -175,7 +175,7 @@ public final class ProjectCompiler: @unchecked Sendable {
             ("profile_name", .string(settings.profileName)), ("type", .string(target.type)),
             ("threads", .int(target.threads)),
             ("schema", .string(target.schema ?? "main")),
-            ("database", target.database.map(Value.string) ?? .none),
+            ("database", target.database.map(Value.string) ?? Value.none),
         ]
         for (key, value) in target.fields where !secret.contains(key) && !pairs.contains(where: { $0.0 == key }) {
             pairs.append((key, Value(value)))

@@ -136,9 +136,9 @@ final class ResponseObject: JinjaObject, @unchecked Sendable {
     func attribute(_ name: String) -> Value? {
         switch name {
         case "_message", "message": return .string(response.message)
-        case "code": return response.code.map(Value.string) ?? .none
-        case "rows_affected": return response.rowsAffected.map(Value.int) ?? .none
-        case "query_id": return response.queryId.map(Value.string) ?? .none
+        case "code": return response.code.map(Value.string) ?? Value.none
+        case "rows_affected": return response.rowsAffected.map(Value.int) ?? Value.none
+        case "query_id": return response.queryId.map(Value.string) ?? Value.none
         default: return nil
         }
     }
@@ -157,8 +157,8 @@ enum StatementFunctions {
 
     static let storeResult = NativeFunction("store_result") { args, state in
         guard let recorder = state.recorder, let name = args.value(0, "name")?.asString else { return .string("") }
-        let response = args.value(1, "response") ?? .none
-        let table = args.value(2, "agate_table") ?? .none
+        let response = args.value(1, "response") ?? Value.none
+        let table = args.value(2, "agate_table") ?? Value.none
         var data: Value = .makeList([])
         if case .object(let object) = table, let agate = object as? AgateTable {
             data = .makeList(agate.result.rows.map { .tuple($0.map(Value.init)) })

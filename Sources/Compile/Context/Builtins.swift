@@ -64,7 +64,7 @@ enum Builtins {
     }
 
     static let returnFunction = NativeFunction("return") { args, _ in
-        throw MacroReturn(args.value(0, "value") ?? .none)
+        throw MacroReturn(args.value(0, "value") ?? Value.none)
     }
 
     /// `exceptions.raise_compiler_error(msg)`, `exceptions.warn(msg)`, …
@@ -95,12 +95,12 @@ enum Builtins {
     static let fromJSON = NativeFunction("fromjson") { args, _ in
         guard let text = args.value(0, "string")?.asString,
               let object = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
-        else { return args.value(1, "default") ?? .none }
+        else { return args.value(1, "default") ?? Value.none }
         return Value(ConfigValue(jsonObject: object))
     }
 
     static let toJSON = NativeFunction("tojson") { args, state in
-        let value = args.value(0, "value") ?? .none
+        let value = args.value(0, "value") ?? Value.none
         let sortKeys = args.value(1, "sort_keys")?.isTruthy ?? false
         return .string(pythonJSON(value.configValue, sortKeys: sortKeys))
     }
@@ -154,14 +154,14 @@ extension Builtins {
     /// `fromyaml(string, default=None)`: YAML read the way dbt reads it (PyYAML's safe_load rules).
     static let fromYAML = NativeFunction("fromyaml") { args, _ in
         guard let text = args.value(0, "value")?.asString, let parsed = try? YAMLReader.parse(text, file: "fromyaml") else {
-            return args.value(1, "default") ?? .none
+            return args.value(1, "default") ?? Value.none
         }
         return Value(parsed)
     }
 
     /// `toyaml(value)`: block-style YAML.
     static let toYAML = NativeFunction("toyaml") { args, state in
-        let value = args.value(0, "value") ?? .none
+        let value = args.value(0, "value") ?? Value.none
         do {
             return .string(try Yams.dump(object: value.configValue.jsonObject, sortKeys: args.value(1, "sort_keys")?.isTruthy ?? false))
         } catch {

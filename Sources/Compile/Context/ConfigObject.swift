@@ -30,7 +30,7 @@ final class ConfigFunction: JinjaObject, @unchecked Sendable {
                 guard let key = args.value(0, "name")?.asString else {
                     throw state.error(.type, "config.get() needs a config name")
                 }
-                let fallback = args.value(1, "default") ?? .none
+                let fallback = args.value(1, "default") ?? Value.none
                 guard let value = state.recorder?.configValue(key) ?? ConfigFunction.defaultValue(key, state) else {
                     return fallback
                 }
@@ -52,7 +52,7 @@ final class ConfigFunction: JinjaObject, @unchecked Sendable {
         case "meta_get":
             return .function(NativeFunction("config.meta_get") { args, state in
                 guard let key = args.value(0, "key")?.asString else { return .none }
-                return state.recorder?.configValue("meta")?[key].map(Value.init) ?? (args.value(1, "default") ?? .none)
+                return state.recorder?.configValue("meta")?[key].map(Value.init) ?? (args.value(1, "default") ?? Value.none)
             })
         default:
             return nil

@@ -21,10 +21,10 @@ final class RelationObject: JinjaObject, @unchecked Sendable {
 
     func attribute(_ name: String) -> Value? {
         switch name {
-        case "database": return relation.database.map(Value.string) ?? .none
+        case "database": return relation.database.map(Value.string) ?? Value.none
         case "schema": return .string(relation.schema)
         case "identifier", "name", "table": return .string(relation.identifier)
-        case "type": return relation.kind.map { .string($0.rawValue) } ?? .none
+        case "type": return relation.kind.map { .string($0.rawValue) } ?? Value.none
         case "is_table": return .bool(relation.kind == .table)
         case "is_view": return .bool(relation.kind == .view)
         case "is_cte": return .bool(relation.kind == .ephemeral)

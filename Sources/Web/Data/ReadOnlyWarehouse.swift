@@ -50,6 +50,9 @@ public final class SQLiteReadOnlyWarehouse: ReadOnlyWarehouse {
         }
         var config = Configuration()
         config.readonly = true
+        // A build may hold the write lock (a checkpoint, a table swap) as the reader opens: wait
+        // for it rather than failing the page.
+        config.busyMode = .timeout(10)
         config.maximumReaderCount = 4
         config.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = 1") }
         do { pool = try DatabasePool(path: path, configuration: config) } catch {
