@@ -17,12 +17,12 @@ extension PostgresAdapter {
 
     /// dbt-postgres's `create table … as (…)`.
     public func createTableAsSQL(_ relation: Relation, _ sql: String) -> String {
-        "\n  create  table \(render(relation))\n  \n  \n    as\n  \n  (\n    \(Self.trimmedStatement(sql))\n  );"
+        "\n  create  table \(render(relation))\n  \n  \n    as\n  \n  (\n    \(Self.trimmedStatement(sql))\n  )"
     }
 
     /// dbt-postgres's `create view … as (…)`.
     public func createViewAsSQL(_ relation: Relation, _ sql: String) -> String {
-        "\n  create view \(render(relation))\n    \n    \n  as (\n    \(Self.trimmedStatement(sql))\n  );"
+        "\n  create view \(render(relation))\n    \n    \n  as (\n    \(Self.trimmedStatement(sql))\n  )"
     }
 
     /// Builds the table `target` from a query as dbt-postgres does, in one transaction (a
