@@ -9,17 +9,16 @@ public enum PostgresTypes {
     /// `sql/impl.py` and dbt-postgres `impl.py`): text → `text`, a number with decimals →
     /// `float8`, a datetime → `timestamp without time zone`, a date → `date`, a boolean →
     /// `boolean`. Whole numbers are `bigint` (dbt says `integer`, which overflows at 2³¹ on loads).
-    /// Any other name (a seed's `column_types`, a native type) is used as written.
+    /// Only the logical (BigQuery-style) names are mapped; any other name (a seed's
+    /// `column_types` such as `integer` or `varchar(10)`, a native type) is used as written.
     public static func columnType(for logical: String) -> String {
         switch logical.uppercased() {
-        case "INT64", "INTEGER", "INT", "BIGINT": return "bigint"
-        case "FLOAT64", "FLOAT", "DOUBLE", "REAL", "FLOAT8": return "float8"
-        case "NUMERIC", "DECIMAL", "BIGNUMERIC": return "numeric"
-        case "STRING", "TEXT": return "text"
-        case "BOOL", "BOOLEAN": return "boolean"
-        case "DATE": return "date"
+        case "INT64": return "bigint"
+        case "FLOAT64", "DOUBLE": return "float8"
+        case "BIGNUMERIC": return "numeric"
+        case "STRING": return "text"
+        case "BOOL": return "boolean"
         case "DATETIME", "TIMESTAMP": return "timestamp without time zone"
-        case "TIMESTAMPTZ": return "timestamp with time zone"
         case "BYTES", "BLOB": return "bytea"
         case "JSON": return "jsonb"
         default: return logical
