@@ -4,7 +4,8 @@
 Shape: 10 seeds (raw_0..raw_9, 200 rows each: id, amount, status, created_at, with explicit
 column_types so that dbt-core, dbt Core v2 and OpsFlow create the same tables); 10 staging views
 over the seeds; the other models join 1-3 earlier models on `id` (every model keeps the same four
-columns and unique ids), every third one a table, the rest views; each model has `not_null` and
+columns and unique ids), three in four tables and one in four a view that reads only tables (so
+that no query expands a deep chain of views: the race measures the engines, not the planner); each model has `not_null` and
 `unique` tests on `id`. One target per engine, each in its own schema of the same database.
 
 usage: gen_pg_project.py N OUTDIR PORT
@@ -56,9 +57,11 @@ def main():
         else:
             folder = "marts"
             low = max(0, i - 40)
-            parents = sorted({rnd.randrange(low, i) for _ in range(rnd.randint(1, 3))})
+            is_view = i % 4 == 1
+            candidates = [p for p in range(low, i) if not (is_view and p >= 10 and p % 4 == 1)]
+            parents = sorted({rnd.choice(candidates) for _ in range(rnd.randint(1, 3))})
             first = parents[0]
-            body = "{{ config(materialized='table') }}\n" if i % 3 == 0 else ""
+            body = "" if is_view else "{{ config(materialized='table') }}\n"
             body += "with\n" + ",\n".join(f"p_{p} as (select * from {{{{ ref('model_{p:05d}') }}}})" for p in parents) + "\n"
             amount = f"p_{first}.amount" + "".join(f" + coalesce(p_{p}.amount, 0)" for p in parents[1:])
             body += f"select p_{first}.id, round(cast({amount} as numeric), 2) as amount, p_{first}.status, p_{first}.created_at\n"
