@@ -176,10 +176,13 @@ public final class PostgresAdapter: Adapter, @unchecked Sendable {
 
     // MARK: - Naming
 
-    /// dbt-postgres's rendering: every part quoted, the database first when known.
+    /// dbt-postgres's rendering: every part quoted, the database first — the target's `dbname`
+    /// when the relation has none (dbt gives every node and source the target database by
+    /// default, so `source()` renders `"analytics"."raw"."orders"`).
     public func render(_ relation: Relation) -> String {
         var parts: [String] = []
-        if let database = relation.database, !database.isEmpty { parts.append(quote(database)) }
+        let database = relation.database.flatMap { $0.isEmpty ? nil : $0 } ?? profile.dbname
+        parts.append(quote(database))
         parts.append(quote(relation.schema))
         parts.append(quote(relation.identifier))
         return parts.joined(separator: ".")

@@ -31,7 +31,8 @@ import Warehouse
         defer { adapter.close() }
         // dbt-postgres: `"database"."schema"."identifier"`, every part quoted.
         #expect(adapter.render(Relation(database: "analytics", schema: "dev", identifier: "orders")) == #""analytics"."dev"."orders""#)
-        #expect(adapter.render(Relation(schema: "dev", identifier: "orders")) == #""dev"."orders""#)
+        // No database: the target's (the test cluster's `postgres`), as dbt defaults it.
+        #expect(adapter.render(Relation(schema: "dev", identifier: "orders")) == #""postgres"."dev"."orders""#)
         #expect(adapter.quote(#"a"b"#) == #""a""b""#)
     }
 

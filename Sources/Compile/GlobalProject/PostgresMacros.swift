@@ -13,8 +13,9 @@
 /// - `split_part`: a negative part counts from the end;
 /// - `any_value`: `min(…)` (PostgreSQL 15 has no `any_value`);
 /// - `current_timestamp`: `now()`;
-/// - type macros: dbt-postgres's `Column.translate_type` labels (`TEXT`, `TIMESTAMP`, `FLOAT`,
-///   `numeric(28,6)`, `BIGINT`, `INT`, `BOOLEAN`), and `hash`/`cast_bool_to_text` cast to `TEXT`.
+/// - type macros: what dbt-postgres 1.12 renders for them (`TEXT`, `timestamp`, `float`,
+///   `numeric(28,6)`, `bigint`, `integer`, `boolean`, checked with `dbt compile`), and
+///   `hash`/`cast_bool_to_text` cast to `TEXT`.
 package let postgresMacrosSource: String = #"""
 {% macro postgres__dateadd(datepart, interval, from_date_or_timestamp) %}
 
@@ -56,6 +57,7 @@ package let postgresMacrosSource: String = #"""
 
 {% macro postgres__last_day(date, datepart) -%}
     {%- if datepart == 'quarter' -%}
+    -- postgres dateadd does not support quarter interval.
     cast(
         {{dbt.dateadd('day', '-1',
         dbt.dateadd('month', '3', dbt.date_trunc(datepart, date))
@@ -126,11 +128,11 @@ package let postgresMacrosSource: String = #"""
 {% endmacro %}
 
 {% macro postgres__type_timestamp() %}
-    {{ return("TIMESTAMP") }}
+    {{ return("timestamp") }}
 {% endmacro %}
 
 {% macro postgres__type_float() %}
-    {{ return("FLOAT") }}
+    {{ return("float") }}
 {% endmacro %}
 
 {% macro postgres__type_numeric() %}
@@ -138,14 +140,14 @@ package let postgresMacrosSource: String = #"""
 {% endmacro %}
 
 {% macro postgres__type_bigint() %}
-    {{ return("BIGINT") }}
+    {{ return("bigint") }}
 {% endmacro %}
 
 {% macro postgres__type_int() %}
-    {{ return("INT") }}
+    {{ return("integer") }}
 {% endmacro %}
 
 {% macro postgres__type_boolean() %}
-    {{ return("BOOLEAN") }}
+    {{ return("boolean") }}
 {% endmacro %}
 """#
