@@ -31,6 +31,7 @@ export DBT_ALLOW_EXPERIMENTAL_ADAPTERS=true DBT_SEND_ANONYMOUS_USAGE_STATS=false
 
 eval "$(scripts/pg_start.sh)"
 trap 'scripts/pg_stop.sh "$OPSFLOW_PG_DIR"' EXIT
+export PGOPTIONS="--client-min-messages=warning"
 PSQL=(psql -h 127.0.0.1 -p "$OPSFLOW_PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qAt)
 "${PSQL[@]}" -d postgres -c "create database race"
 
