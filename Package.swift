@@ -28,6 +28,12 @@ let package = Package(
         .target(name: "WarehouseSQLite", dependencies: [
             "Warehouse", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // libpq, PostgreSQL's C client library (system package, found through pkg-config).
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // The PostgreSQL warehouse (libpq).
+        .target(name: "WarehousePostgres", dependencies: ["Warehouse", "CLibPQ"]),
+        // Test support: the one adapter conformance suite every adapter's tests run.
+        .target(name: "WarehouseConformance", dependencies: ["Warehouse"]),
         // The dbt Jinja context and node compilation.
         .target(name: "Compile", dependencies: ["Jinja", "Project", "Warehouse", .product(name: "Yams", package: "Yams")]),
         // Graph execution: materializations, seeds, data tests, events, artifacts.
@@ -44,14 +50,15 @@ let package = Package(
         ], exclude: ["API.md"]),
         // `opsflow` itself: argument parsing only.
         .executableTarget(name: "CLI", dependencies: [
-            "Run", "Compile", "Project", "Warehouse", "WarehouseSQLite", "Demo", "Web",
+            "Run", "Compile", "Project", "Warehouse", "WarehouseSQLite", "WarehousePostgres", "Demo", "Web",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Parse+render benchmark against Python Jinja2 (bench/jinja_bench.sh).
         .executableTarget(name: "JinjaBench", dependencies: ["Jinja"], path: "bench/JinjaBench"),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja"], resources: [.copy("Inputs")]),
         .testTarget(name: "ProjectTests", dependencies: ["Project"]),
-        .testTarget(name: "WarehouseSQLiteTests", dependencies: ["WarehouseSQLite", "Warehouse"]),
+        .testTarget(name: "WarehouseSQLiteTests", dependencies: ["WarehouseSQLite", "Warehouse", "WarehouseConformance"]),
+        .testTarget(name: "WarehousePostgresTests", dependencies: ["WarehousePostgres", "Warehouse", "WarehouseConformance"]),
         .testTarget(name: "CompileTests", dependencies: ["Compile", "Project", "Jinja", "Warehouse", "WarehouseSQLite"],
                     exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "RunTests", dependencies: ["Run", "Compile", "Project", "Warehouse", "WarehouseSQLite", "Demo"]),

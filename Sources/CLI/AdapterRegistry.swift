@@ -1,6 +1,7 @@
 import Foundation
 import Run
 import Warehouse
+import WarehousePostgres
 import WarehouseSQLite
 
 /// The warehouses this binary can talk to. Drivers live in their own targets; only the CLI
@@ -12,6 +13,10 @@ enum AdapterRegistry {
             let file = settings["path"] ?? settings["database"] ?? "opsflow.sqlite"
             let path = file.hasPrefix("/") ? file : URL(fileURLWithPath: projectDir).appendingPathComponent(file).path
             return try SQLiteAdapter(path: path, schema: settings["schema"], dialect: settings["dialect"] ?? "sqlite")
+        },
+        // dbt-postgres's profile keys (host, port, user, password, dbname, schema, …).
+        AdapterFactory(type: "postgres") { settings, _ in
+            try PostgresAdapter(settings: settings)
         },
     ]
 }

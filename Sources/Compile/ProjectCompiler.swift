@@ -66,6 +66,7 @@ public final class ProjectCompiler: @unchecked Sendable {
         let builtIns = globalProjectMacroSources + [
             ("macros/opsflow/statement.sql", statementMacrosSource),
             ("macros/opsflow/sqlite_overrides.sql", sqliteOverrideMacrosSource),
+            ("macros/opsflow/postgres.sql", postgresMacrosSource),
         ]
         for (path, source) in builtIns {
             globalMacros.merge(try macros(in: source, name: "dbt/" + path), uniquingKeysWith: { _, new in new })

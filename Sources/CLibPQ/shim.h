@@ -1,0 +1,2 @@
+// libpq, PostgreSQL's client library (Debian package libpq-dev), for WarehousePostgres.
+#include <libpq-fe.h>

@@ -1,0 +1,119 @@
+import Foundation
+import Warehouse
+
+// The table and view materializations as dbt-postgres runs them
+// (dbt-adapters `include/global_project/macros/materializations/models/table.sql` and `view.sql`,
+// dbt-postgres `postgres__create_table_as`), and loads through COPY.
+extension PostgresAdapter {
+    /// The name a relation is built under before the swap: `<identifier>__dbt_tmp`.
+    public func intermediateRelation(for target: Relation) -> Relation {
+        target.withIdentifier(target.identifier + "__dbt_tmp")
+    }
+
+    /// The name the previous relation is moved to during the swap: `<identifier>__dbt_backup`.
+    public func backupRelation(for target: Relation) -> Relation {
+        target.withIdentifier(target.identifier + "__dbt_backup")
+    }
+
+    /// dbt-postgres's `create table … as (…)`.
+    public func createTableAsSQL(_ relation: Relation, _ sql: String) -> String {
+        "\n  create  table \(render(relation))\n  \n  \n    as\n  \n  (\n    \(Self.trimmedStatement(sql))\n  )"
+    }
+
+    /// dbt-postgres's `create view … as (…)`.
+    public func createViewAsSQL(_ relation: Relation, _ sql: String) -> String {
+        "\n  create view \(render(relation))\n    \n    \n  as (\n    \(Self.trimmedStatement(sql))\n  )"
+    }
+
+    /// Builds the table `target` from a query as dbt-postgres does, in one transaction (a
+    /// savepoint when one is open on this thread): drop leftovers named `__dbt_tmp`/`__dbt_backup`,
+    /// `create table <target>__dbt_tmp as (…)`, rename the old relation to `__dbt_backup`, rename
+    /// the new one in, drop the backup `cascade`. Readers see the old table until the commit.
+    /// Views that depend on the old relation are dropped with it (PostgreSQL binds views to
+    /// tables, not names; dbt-postgres behaves the same and the run rebuilds them downstream).
+    /// When the query fails the old relation stays as it was.
+    /// - Returns: PostgreSQL's answer to the `create table` (`SELECT <rows>`) and the statements.
+    /// - Throws: ``WarehouseError`` with PostgreSQL's message.
+    public func replaceTable(_ target: Relation, withSelect sql: String) throws -> Materialized {
+        try swap(target, create: createTableAsSQL(intermediateRelation(for: target), sql))
+    }
+
+    /// Replaces the view `target` as dbt-postgres does: `create view <target>__dbt_tmp`, then the
+    /// same rename swap as ``replaceTable(_:withSelect:)``, in one transaction.
+    /// - Returns: `CREATE VIEW` and the statements run.
+    public func replaceView(_ target: Relation, withSelect sql: String) throws -> Materialized {
+        try swap(target, create: createViewAsSQL(intermediateRelation(for: target), sql))
+    }
+
+    private func swap(_ target: Relation, create: String) throws -> Materialized {
+        let intermediate = intermediateRelation(for: target)
+        let backup = backupRelation(for: target)
+        var statements: [String] = []
+        let response = try transaction { () throws -> AdapterResponse in
+            let kinds = try kinds(schema: target.schema, identifiers: [target.identifier, intermediate.identifier, backup.identifier])
+            var leftovers: [String] = []
+            for stale in [intermediate, backup] {
+                if let kind = kinds[stale.identifier] { leftovers.append(Self.dropSQL(render(stale), kind: kind)) }
+            }
+            if !leftovers.isEmpty {
+                statements += leftovers
+                try execute(leftovers.joined(separator: ";\n"))
+            }
+            statements.append(create)
+            let created = try execute(create)
+            var swap: [String] = []
+            if let old = kinds[target.identifier] {
+                swap.append(Self.renameSQL(render(target), to: quote(backup.identifier), kind: old))
+            }
+            swap.append(Self.renameSQL(render(intermediate), to: quote(target.identifier), kind: create.contains("create view") ? .view : .table))
+            if let old = kinds[target.identifier] {
+                swap.append(Self.dropSQL(render(backup), kind: old))
+            }
+            statements += swap
+            try execute(swap.joined(separator: ";\n"))
+            return created
+        }
+        return Materialized(response: response, executedSQL: statements)
+    }
+
+    /// `create table <relation> ("name" type, …)` with ``PostgresTypes/columnType(for:)``.
+    public func createTable(_ relation: Relation, columns: [Column]) throws {
+        guard !columns.isEmpty else {
+            throw WarehouseError(.query, "cannot create \(relation) without columns")
+        }
+        let definitions = columns.map { "\(quote($0.name)) \(PostgresTypes.columnType(for: $0.dataType))" }
+        try execute("create table \(render(relation)) (\(definitions.joined(separator: ", ")))")
+    }
+
+    /// Loads rows with `COPY <relation> (<columns>) FROM STDIN` (text format): one round trip of
+    /// data, not one statement per row (dbt-postgres seeds use batched inserts; COPY is faster
+    /// and binds nothing into SQL). Joins the transaction open on this thread.
+    /// - Returns: the number of rows copied.
+    /// - Throws: ``WarehouseError`` with PostgreSQL's message, the line and column of a bad
+    ///   value but never the value; nothing is loaded then.
+    public func insert(into relation: Relation, columns: [String], rows: [[Cell]]) throws -> Int {
+        guard !rows.isEmpty else { return 0 }
+        var data: [UInt8] = []
+        data.reserveCapacity(rows.count * columns.count * 8)
+        for (index, row) in rows.enumerated() {
+            guard row.count == columns.count else {
+                throw WarehouseError(.query, "row \(index + 1) has \(row.count) values for \(columns.count) columns of \(relation)")
+            }
+            for (position, cell) in row.enumerated() {
+                if position > 0 { data.append(9) }
+                PostgresTypes.appendCopyText(cell, to: &data)
+            }
+            data.append(10)
+        }
+        let sql = "copy \(render(relation)) (\(columns.map(quote).joined(separator: ", "))) from stdin"
+        return try withConnection { try $0.copyIn(sql, data: data) }
+    }
+
+    /// `sql` without surrounding white space and trailing semicolons.
+    static func trimmedStatement(_ sql: String) -> String {
+        var text = Substring(sql)
+        while let last = text.last, last == ";" || last.isWhitespace { text = text.dropLast() }
+        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
+        return String(text)
+    }
+}

@@ -1,0 +1,210 @@
+import CLibPQ
+import Foundation
+import Warehouse
+
+/// A PostgreSQL warehouse (the `postgres` profile type) through libpq.
+///
+/// ```swift
+/// let profile = try PostgresProfile(settings: ["host": "127.0.0.1", "port": "5432", "user": "postgres",
+///                                              "dbname": "analytics", "schema": "dev"])
+/// let warehouse = try PostgresAdapter(profile: profile)
+/// try warehouse.execute(#"create table "dev"."orders" as select 1 as id"#)
+/// let rows = try warehouse.query(#"select * from "dev"."orders""#, limit: 10)
+/// ```
+///
+/// Threads: every method may be called from any thread. Each call outside a transaction borrows
+/// an idle connection from the pool (opening one when none is idle: the pool grows to the number
+/// of threads working at once) and gives it back when done, so the runner's `--threads` workers
+/// each end up with their own connection. ``transaction(_:)`` pins its connection to the calling
+/// thread until it ends: statements issued through this adapter on that thread inside the body run
+/// on that connection and join the transaction; a nested call becomes a savepoint.
+///
+/// Relations are written as dbt-postgres writes them: every part quoted, `"db"."schema"."name"`.
+///
+/// `@unchecked Sendable`: the pool's state is guarded by its lock; a connection is used by one
+/// thread at a time.
+public final class PostgresAdapter: Adapter, @unchecked Sendable {
+    public let type = "postgres"
+    public let dialect = "postgres"
+    /// The target (never printed with its password).
+    public let profile: PostgresProfile
+
+    let pool: ConnectionPool
+    private let schemaLock = NSLock()
+    private var knownSchemas: Set<String> = []
+
+    /// Opens the first connection, so that a wrong host, port, user or password fails here
+    /// (as `dbt debug` does), with libpq's message.
+    /// - Throws: ``WarehouseError`` (`connection`).
+    public init(profile: PostgresProfile) throws {
+        self.profile = profile
+        pool = ConnectionPool(profile: profile)
+        let first = try pool.checkout()
+        pool.checkin(first.connection)
+    }
+
+    /// Opens the adapter for a target's settings from `profiles.yml` (see ``PostgresProfile``).
+    public convenience init(settings: [String: String]) throws {
+        try self.init(profile: PostgresProfile(settings: settings))
+    }
+
+    // MARK: - Statements
+
+    /// Runs one or more `;`-separated statements and returns the response of the last one
+    /// (dbt-postgres's: the command tag, e.g. `INSERT 0 3`, and its row count).
+    ///
+    /// Outside ``transaction(_:)`` the statements commit on their own (autocommit).
+    /// - Throws: ``WarehouseError`` with PostgreSQL's message and the failing SQL.
+    @discardableResult
+    public func execute(_ sql: String) throws -> AdapterResponse {
+        try withConnection { try $0.execute(sql).response }
+    }
+
+    /// Runs a query and returns its columns (with PostgreSQL's type names) and at most `limit` rows.
+    /// Several statements are allowed: the rows of the last one are returned.
+    /// - Throws: ``WarehouseError`` with PostgreSQL's message.
+    public func query(_ sql: String, limit: Int?) throws -> QueryResult {
+        let result = try withConnection { try $0.execute(sql) }
+        return Self.queryResult(result, limit: limit)
+    }
+
+    static func queryResult(_ result: PostgresResult, limit: Int?) -> QueryResult {
+        let columns = result.columns.map { Column(name: $0.name, dataType: PostgresTypes.name(ofOID: $0.type)) }
+        let kept = limit.map { Array(result.rows.prefix(max(0, $0))) } ?? result.rows
+        let rows = kept.map { row in
+            row.enumerated().map { index, text in PostgresTypes.cell(text, oid: result.columns[index].type) }
+        }
+        return QueryResult(columns: columns, rows: rows)
+    }
+
+    // MARK: - Transactions
+
+    /// Runs `body` in one transaction (`begin` … `commit`): committed when it returns, rolled back
+    /// when it throws. Statements issued through this adapter on the same thread inside `body`
+    /// join it; a nested call is a savepoint whose throw rolls back only its own work.
+    /// - Throws: what `body` throws (after the rollback), or ``WarehouseError`` when the
+    ///   transaction cannot begin or commit, when a statement inside it failed but `body` caught
+    ///   the error, or when SQL inside it ended it (`COMMIT`).
+    @discardableResult
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        if let connection = pool.pinned() {
+            return try Self.inSavepoint(connection, body)
+        }
+        let checkout = try pool.checkout()
+        let connection = checkout.connection
+        do {
+            try connection.execute("begin")
+        } catch {
+            pool.discardOrCheckin(connection)
+            throw error
+        }
+        pool.pin(connection)
+        let value: T
+        do {
+            value = try body()
+        } catch {
+            pool.unpin()
+            if connection.isInTransaction { _ = try? connection.execute("rollback") }
+            pool.discardOrCheckin(connection)
+            throw error
+        }
+        pool.unpin()
+        do {
+            guard connection.isInTransaction else {
+                throw WarehouseError(.query, "the transaction was ended by a statement inside it (COMMIT or ROLLBACK)")
+            }
+            guard !connection.isInFailedTransaction else {
+                throw WarehouseError(.query, "a statement inside the transaction failed; the transaction was rolled back")
+            }
+            try connection.execute("commit")
+        } catch {
+            if connection.isInTransaction { _ = try? connection.execute("rollback") }
+            pool.discardOrCheckin(connection)
+            throw error
+        }
+        pool.checkin(connection)
+        return value
+    }
+
+    static func inSavepoint<T>(_ connection: PostgresConnection, _ body: () throws -> T) throws -> T {
+        connection.savepointCounter += 1
+        let name = "opsflow_savepoint_\(connection.savepointCounter)"
+        try connection.execute("savepoint \(name)")
+        let value: T
+        do {
+            value = try body()
+        } catch {
+            _ = try? connection.execute("rollback to savepoint \(name); release savepoint \(name)")
+            throw error
+        }
+        try connection.execute("release savepoint \(name)")
+        return value
+    }
+
+    /// Runs `work` on the connection of the transaction open on this thread, or else on a pooled
+    /// connection in autocommit mode.
+    ///
+    /// A lost connection is retried once on a fresh connection when the failing connection had
+    /// been idle in the pool (the server restarted or dropped it meanwhile) and no transaction
+    /// was open: the statement never reached a live server. Otherwise the error is raised.
+    func withConnection<T>(_ work: (PostgresConnection) throws -> T) throws -> T {
+        if let connection = pool.pinned() { return try work(connection) }
+        var checkout = try pool.checkout()
+        while true {
+            do {
+                let value = try work(checkout.connection)
+                if checkout.connection.isInTransaction {
+                    _ = try? checkout.connection.execute("rollback")
+                    pool.discardOrCheckin(checkout.connection)
+                    throw WarehouseError(.query, "the SQL left a transaction open (BEGIN without COMMIT); it was rolled back")
+                }
+                pool.checkin(checkout.connection)
+                return value
+            } catch let error as WarehouseError where error.kind == .connection && checkout.reused && !checkout.connection.isHealthy {
+                pool.discardOrCheckin(checkout.connection)
+                checkout = try pool.checkout(fresh: true)
+            } catch {
+                if checkout.connection.isInTransaction { _ = try? checkout.connection.execute("rollback") }
+                pool.discardOrCheckin(checkout.connection)
+                throw error
+            }
+        }
+    }
+
+    /// Closes every idle connection; further calls fail.
+    public func close() { pool.close() }
+
+    // MARK: - Naming
+
+    /// dbt-postgres's rendering: every part quoted, the database first — the target's `dbname`
+    /// when the relation has none (dbt gives every node and source the target database by
+    /// default, so `source()` renders `"analytics"."raw"."orders"`).
+    public func render(_ relation: Relation) -> String {
+        var parts: [String] = []
+        let database = relation.database.flatMap { $0.isEmpty ? nil : $0 } ?? profile.dbname
+        parts.append(quote(database))
+        parts.append(quote(relation.schema))
+        parts.append(quote(relation.identifier))
+        return parts.joined(separator: ".")
+    }
+
+    /// `"name"`, with `"` doubled (PostgreSQL's quoted identifiers keep case and any character).
+    public func quote(_ identifier: String) -> String { Self.quoteIdentifier(identifier) }
+
+    static func quoteIdentifier(_ identifier: String) -> String {
+        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Records that `schema` exists, returning false when it already was recorded.
+    func rememberSchema(_ schema: String) -> Bool {
+        schemaLock.lock()
+        defer { schemaLock.unlock() }
+        return knownSchemas.insert(schema).inserted
+    }
+
+    func forgetSchemas() {
+        schemaLock.lock()
+        knownSchemas.removeAll()
+        schemaLock.unlock()
+    }
+}
