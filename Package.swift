@@ -22,9 +22,11 @@ let package = Package(
         .target(name: "Project", dependencies: [.product(name: "Yams", package: "Yams")]),
         // The adapter protocol and warehouse-neutral values (Relation, Column, QueryResult).
         .target(name: "Warehouse"),
+        // BigQuery SQL → SQLite SQL: tokenizer, parser, AST, generators. Pure, no dependencies, no I/O.
+        .target(name: "SQL"),
         // The embedded SQLite warehouse (GRDB).
         .target(name: "WarehouseSQLite", dependencies: [
-            "Warehouse", .product(name: "GRDB", package: "GRDB.swift"),
+            "Warehouse", "SQL", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // The dbt Jinja context and node compilation.
         .target(name: "Compile", dependencies: ["Jinja", "Project", "Warehouse", .product(name: "Yams", package: "Yams")]),
@@ -41,6 +43,7 @@ let package = Package(
         ]),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja"], resources: [.copy("Inputs")]),
         .testTarget(name: "ProjectTests", dependencies: ["Project"]),
+        .testTarget(name: "SQLTests", dependencies: ["SQL"]),
         .testTarget(name: "WarehouseSQLiteTests", dependencies: ["WarehouseSQLite", "Warehouse"]),
         .testTarget(name: "CompileTests", dependencies: ["Compile", "Project", "Jinja"]),
         .testTarget(name: "RunTests", dependencies: ["Run", "Compile", "Project", "Warehouse", "WarehouseSQLite", "Demo"]),
