@@ -336,7 +336,12 @@ extension SQLiteGenerator {
             if name == "STRING_AGG" {
                 values.append(args.count > 1 ? args[1].sql : "','")
             } else {
-                values.append(call.ignoreNulls == true ? "1" : "0")
+                var flags = call.ignoreNulls == true ? 1 : 0
+                switch args[0].type {
+                case .bool, .array, .structure, .json: flags += 2
+                default: break
+                }
+                values.append(String(flags))
             }
             values.append(call.distinct ? "1" : "0")
             values.append(try call.limit.map { try integerConstant($0, what: "LIMIT") } ?? "NULL")

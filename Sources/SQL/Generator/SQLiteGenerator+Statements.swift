@@ -92,7 +92,7 @@ extension SQLiteGenerator {
             return (try self.merge(merge), [])
         case .alterAddColumn(let table, let column, _, _):
             let type = SQLType(column.type)?.declaredType ?? column.type.name
-            return ("ALTER TABLE \(quoteIdentifier(relationName(table))) ADD COLUMN \(quoteIdentifier(column.name)) \(type)", [])
+            return ("ALTER TABLE \(quoteIdentifier(relationName(table))) ADD COLUMN \(quoteIdentifier(column.name))" + (type.isEmpty ? "" : " \(type)"), [])
         case .alterDropColumn(let table, let column, _):
             return ("ALTER TABLE \(quoteIdentifier(relationName(table))) DROP COLUMN \(quoteIdentifier(column))", [])
         case .transactionControl(let word, _):

@@ -76,7 +76,8 @@ extension Parser {
                     ifNotExists = true
                 }
                 let name = try identifier("a column name")
-                let type = try typeName()
+                // The runner adds columns of unknown type without one (SQLite allows it).
+                let type = current.kind == .word ? try typeName() : TypeName("")
                 return .alterAddColumn(table: table, column: ColumnDefinition(name: name, type: type, notNull: false), ifNotExists: ifNotExists, location: at)
             }
             if current.isWord("DROP") {
