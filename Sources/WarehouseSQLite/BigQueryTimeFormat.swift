@@ -106,6 +106,8 @@ enum BigQueryTimeFormat {
     /// Parses `text` with `pattern`; the whole text must match. Unspecified fields default to
     /// 1970-01-01 00:00:00 (https://cloud.google.com/bigquery/docs/reference/standard-sql/date_functions#parse_date).
     static func parse(_ pattern: String, _ text: String, kind: String) throws -> Int64 {
+        // Composite elements as their parts (%c is "%a %b %e %H:%M:%S %Y").
+        let pattern = pattern.replacingOccurrences(of: "%c", with: "%a %b %e %H:%M:%S %Y")
         var year: Int64 = 1970, month: Int64 = 1, day: Int64 = 1
         var hour: Int64 = 0, minute: Int64 = 0, second: Int64 = 0, fraction: Int64 = 0
         var pm: Bool?

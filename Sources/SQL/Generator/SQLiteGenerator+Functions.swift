@@ -155,7 +155,7 @@ extension SQLiteGenerator {
             return Typed("bq_current('\(kind)')", SQLType(TypeName(kind)))
         case "DATE", "DATETIME", "TIMESTAMP", "TIME":
             try arity(1...6)
-            if args.count >= 2 && args[0].type != .int64 && (name == "DATE" || name == "TIMESTAMP" || name == "DATETIME") {
+            if args.count == 2 && args[0].type != .int64 {
                 if name == "DATETIME" && args[1].type == .time {
                     return udf("construct", [quoteString(name), quoteString("DATE+TIME")] + sqls, SQLType(TypeName(name)))
                 }

@@ -11,7 +11,7 @@ public struct Parser: Sendable {
     var tokens: [Token]
     var position = 0
     var depth = 0
-    static let maximumDepth = 400
+    static let maximumDepth = 120
 
     public init(tokens: [Token]) {
         self.tokens = tokens.isEmpty ? [Token(kind: .end, text: "", location: SourceLocation(line: 1, column: 1, offset: 0), precededBySpace: false)] : tokens
