@@ -80,7 +80,12 @@ extension SQLiteAdapter {
     /// translator gave them (DATE, TIMESTAMP, BOOL …), and BOOL values read back as booleans.
     public func query(_ sql: String, limit: Int?) throws -> QueryResult {
         guard let translation = try bigQueryTranslation(sql) else { return try queryNative(sql, limit: limit) }
-        let result = try queryNative(translation.sql, limit: limit)
+        // Statements before the last run first: SQLite compiles a statement against the schema
+        // as it is, so a SELECT cannot be prepared before the CREATE TABLE it reads has run.
+        if translation.statements.count > 1 {
+            try executeNative(translation.statements.dropLast().joined(separator: ";\n"))
+        }
+        let result = try queryNative(translation.statements.last ?? translation.sql, limit: limit)
         return Self.typed(result, translation.columns)
     }
 

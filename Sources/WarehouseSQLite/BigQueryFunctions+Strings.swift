@@ -148,7 +148,8 @@ extension BigQueryFunctions {
             guard let s = text(v[0]) else { return nil }
             let delimiter = v.count > 1 ? text(v[1]) : ","
             guard let delimiter else { return nil }
-            if s.isEmpty { return "[]" }
+            // Splitting an empty string gives one empty string.
+            if s.isEmpty { return "[\"\"]" }
             let pieces: [String] = delimiter.isEmpty ? s.map(String.init) : s.components(separatedBy: delimiter)
             return try json(pieces)
         }),

@@ -88,7 +88,7 @@ extension Conformance {
         l.q("SELECT id, COUNTIF(parcels > 4) OVER (ORDER BY id) FROM dev.orders ORDER BY id", "1|1;2|2;3|3;4|3;5|3")
         l.q("SELECT id, SUM(parcels) OVER w FROM dev.orders WINDOW w AS (ORDER BY id) ORDER BY id", "1|10;2|15;3|22;4|22;5|25")
         l.q("SELECT id FROM dev.orders QUALIFY ROW_NUMBER() OVER (PARTITION BY client ORDER BY id) = 1 ORDER BY id", "1;2;4")
-        l.q("SELECT id, RANK() OVER (ORDER BY day) AS r FROM dev.orders QUALIFY r = 3 ORDER BY id", "3")
+        l.q("SELECT id, RANK() OVER (ORDER BY day) AS r FROM dev.orders QUALIFY r = 3 ORDER BY id", "3|3")
         l.q("SELECT id, parcels FROM dev.orders ORDER BY parcels, id", "4|NULL;5|3;2|5;3|7;1|10")
         l.q("SELECT id, parcels FROM dev.orders ORDER BY parcels DESC, id", "1|10;3|7;2|5;5|3;4|NULL")
         l.q("SELECT id FROM dev.orders ORDER BY parcels NULLS LAST, id", "5;2;3;1;4")

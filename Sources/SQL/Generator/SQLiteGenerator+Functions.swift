@@ -56,9 +56,20 @@ extension SQLiteGenerator {
         if call.distinct || !call.orderBy.isEmpty || call.limit != nil || call.ignoreNulls != nil {
             throw SQLError(.semantic, construct: name, message: "DISTINCT, ORDER BY, LIMIT and IGNORE NULLS are only allowed in aggregates", location: at)
         }
+        // TO_HEX(MD5(x)) is dbt-bigquery's hash: the hex digest SQLite's md5() gives.
+        if name == "TO_HEX", call.arguments.count == 1, case .call(let inner) = call.arguments[0].kind, inner.name == "MD5", inner.arguments.count == 1 {
+            return Typed("md5(\(try expression(inner.arguments[0], scope: scope).sql))", .string)
+        }
+        // Date parts (DAY, WEEK(MONDAY)) and INTERVALs are read by the cases below, not evaluated.
+        let takesParts = Self.dateFunctions.contains(name)
         let args = try call.arguments.map { argument -> Typed in
-            if case .datePart(let part) = argument.kind { return Typed(quoteString(part), nil) }
-            return try expression(argument, scope: scope)
+            switch argument.kind {
+            case .datePart(let part): return Typed(quoteString(part), nil)
+            case .interval: return Typed("NULL", .interval)
+            case .column(let parts) where takesParts && parts.count == 1 && Self.dateParts.contains(parts[0].uppercased()):
+                return Typed(quoteString(parts[0].uppercased()), nil)
+            default: return try expression(argument, scope: scope)
+            }
         }
         func arity(_ range: ClosedRange<Int>) throws {
             guard range.contains(args.count) else {
@@ -82,10 +93,6 @@ extension SQLiteGenerator {
             }
             if name == "TO_JSON_STRING" {
                 return Typed("\(safe)to_json_string(\(jsonValue(args[0])))", .string)
-            }
-            if name == "TO_HEX", call.arguments.count == 1, case .call(let inner) = call.arguments[0].kind, inner.name == "MD5" {
-                let argument = try expression(inner.arguments.first ?? call.arguments[0], scope: scope)
-                return Typed("md5(\(argument.sql))", .string)
             }
             if name == "FORMAT" {
                 // Each argument travels with its type so %t and %T print as BigQuery does.
@@ -249,6 +256,13 @@ extension SQLiteGenerator {
             throw SQLError(.semantic, construct: "date part", message: "expected a date part (DAY, WEEK, MONTH, …)", location: argument.location)
         }
     }
+
+    /// Functions whose arguments include a date part or an INTERVAL.
+    static let dateFunctions: Set<String> = [
+        "DATE_ADD", "DATE_SUB", "DATETIME_ADD", "DATETIME_SUB", "TIMESTAMP_ADD", "TIMESTAMP_SUB", "TIME_ADD", "TIME_SUB",
+        "DATE_DIFF", "DATETIME_DIFF", "TIMESTAMP_DIFF", "TIME_DIFF", "DATE_TRUNC", "DATETIME_TRUNC", "TIMESTAMP_TRUNC",
+        "TIME_TRUNC", "LAST_DAY", "GENERATE_DATE_ARRAY", "GENERATE_TIMESTAMP_ARRAY",
+    ]
 
     static let dateParts: Set<String> = [
         "MICROSECOND", "MILLISECOND", "SECOND", "MINUTE", "HOUR", "DAY", "WEEK", "ISOWEEK", "MONTH",

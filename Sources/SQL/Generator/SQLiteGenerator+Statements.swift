@@ -2,14 +2,25 @@
 // https://cloud.google.com/bigquery/docs/reference/standard-sql/dml-syntax).
 
 extension SQLiteGenerator {
-    func statement(_ statement: Statement) throws -> (sql: String, columns: [SQLColumn]) {
+    /// The SQLite statements for one BigQuery statement, and its output columns.
+    func statement(_ statement: Statement) throws -> (sql: [String], columns: [SQLColumn]) {
+        let generated = try statementText(statement)
+        return (generated.sql.split(separator: Self.statementSeparator).map(String.init), generated.columns)
+    }
+
+    /// Separates the SQLite statements generated for one BigQuery statement (a character that
+    /// cannot appear in generated SQL: string literals are quoted, never raw control text).
+    static let statementSeparator: Character = "\u{1}"
+    static let separator = "\u{1}"
+
+    private func statementText(_ statement: Statement) throws -> (sql: String, columns: [SQLColumn]) {
         switch statement {
         case .query(let query):
             return try self.query(query, parent: nil)
         case .createTable(let name, let orReplace, let ifNotExists, let temporary, let columns, let query, _):
             let table = quoteIdentifier(relationName(name))
             let create = "CREATE " + (temporary ? "TEMP " : "") + "TABLE " + (ifNotExists ? "IF NOT EXISTS " : "")
-            var sql = orReplace ? "DROP TABLE IF EXISTS \(table);\n" : ""
+            var sql = orReplace ? "DROP TABLE IF EXISTS \(table)" + Self.separator : ""
             if let query {
                 let generated = try self.query(query, parent: nil)
                 if generated.columns.isEmpty || ifNotExists {
@@ -19,7 +30,7 @@ extension SQLiteGenerator {
                     let definitions = generated.columns.map { column in
                         quoteIdentifier(column.name) + (column.type.map { " " + $0.declaredType } ?? "")
                     }
-                    sql += "\(create)\(table) (\(definitions.joined(separator: ", ")));\nINSERT INTO \(table)\n\(generated.sql)"
+                    sql += "\(create)\(table) (\(definitions.joined(separator: ", ")))" + Self.separator + "INSERT INTO \(table)\n\(generated.sql)"
                 }
                 return (sql, generated.columns)
             }
@@ -31,7 +42,7 @@ extension SQLiteGenerator {
         case .createView(let name, let orReplace, let ifNotExists, let query, _):
             let view = quoteIdentifier(relationName(name))
             let generated = try self.query(query, parent: nil)
-            var sql = orReplace ? "DROP VIEW IF EXISTS \(view);\n" : ""
+            var sql = orReplace ? "DROP VIEW IF EXISTS \(view)" + Self.separator : ""
             sql += "CREATE VIEW " + (ifNotExists ? "IF NOT EXISTS " : "") + "\(view) AS\n\(generated.sql)"
             return (sql, generated.columns)
         case .drop(let kind, let name, let ifExists, let location):
@@ -159,6 +170,6 @@ extension SQLiteGenerator {
                 throw SQLError(.semantic, construct: "MERGE", message: "WHEN \(clause.match) cannot take that action", location: merge.location)
             }
         }
-        return statements.joined(separator: ";\n")
+        return statements.joined(separator: Self.separator)
     }
 }

@@ -53,6 +53,9 @@ public struct Translation: Sendable, Hashable {
     public var columns: [SQLColumn]
     /// Whether the input was a single query (SELECT / WITH), as `replaceTable` needs.
     public var isQuery: Bool
+    /// The SQLite statements one by one (``sql`` is them joined with `;`), so a caller can run
+    /// the leading ones before compiling the next (SQLite compiles against the current schema).
+    public var statements: [String]
 }
 
 /// Translates GoogleSQL (BigQuery's SQL) to SQLite SQL that returns what BigQuery returns.
@@ -81,7 +84,7 @@ public enum SQLTranslator {
         guard to == .sqlite else {
             throw SQLError(.unsupported, construct: "target dialect \(to.rawValue)", message: "only SQLite is generated", location: SourceLocation(line: 1, column: 1, offset: 0))
         }
-        if from == .sqlite { return Translation(sql: sql, columns: [], isQuery: false) }
+        if from == .sqlite { return Translation(sql: sql, columns: [], isQuery: false, statements: [sql]) }
         let statements = try Parser.parse(sql)
         guard !statements.isEmpty else {
             throw SQLError(.syntax, construct: "statement", message: "the SQL holds no statement", location: SourceLocation(line: 1, column: 1, offset: 0))
@@ -91,12 +94,12 @@ public enum SQLTranslator {
         var columns: [SQLColumn] = []
         for statement in statements {
             let generated = try generator.statement(statement)
-            parts.append(generated.sql)
+            parts += generated.sql
             columns = generated.columns
         }
         var isQuery = false
         if statements.count == 1, case .query = statements[0] { isQuery = true }
-        return Translation(sql: parts.joined(separator: ";\n"), columns: columns, isQuery: isQuery)
+        return Translation(sql: parts.joined(separator: ";\n"), columns: columns, isQuery: isQuery, statements: parts)
     }
 
     /// Translates one BigQuery expression (for tests and `opsflow sql translate -e`).
