@@ -96,8 +96,10 @@ enum Conformance {
         do {
             _ = try warehouse.query(sql, limit: nil)
             return ""
+        } catch let error as WarehouseError {
+            return error.message + (error.sql.map { " in: \($0)" } ?? "")
         } catch {
-            return "\(error)"
+            return String(reflecting: error)
         }
     }
 

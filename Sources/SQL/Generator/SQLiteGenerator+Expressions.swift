@@ -253,6 +253,18 @@ extension SQLiteGenerator {
 
     func column(_ parts: [String], scope: Scope, at: SourceLocation) throws -> Typed {
         let first = parts[0].lowercased()
+        // A qualified name whose first part is a relation alias at some level (correlated
+        // references) resolves there, before any level falls back to letting SQLite resolve it.
+        if parts.count >= 2 {
+            var search: Scope? = scope
+            while let current = search {
+                if current.sources.contains(where: { $0.name == first }) { break }
+                search = current.parent
+            }
+            if let owner = search, owner !== scope {
+                return try column(parts, scope: owner, at: at)
+            }
+        }
         var level: Scope? = scope
         while let current = level {
             if current.aliasesFirst, parts.count == 1, let alias = current.selectAliases[first] {

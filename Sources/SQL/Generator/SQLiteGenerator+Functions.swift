@@ -61,12 +61,12 @@ extension SQLiteGenerator {
             return Typed("md5(\(try expression(inner.arguments[0], scope: scope).sql))", .string)
         }
         // Date parts (DAY, WEEK(MONDAY)) and INTERVALs are read by the cases below, not evaluated.
-        let takesParts = Self.dateFunctions.contains(name)
-        let args = try call.arguments.map { argument -> Typed in
+        let partPosition = Self.datePartPosition[name]
+        let args = try call.arguments.enumerated().map { index, argument -> Typed in
             switch argument.kind {
             case .datePart(let part): return Typed(quoteString(part), nil)
             case .interval: return Typed("NULL", .interval)
-            case .column(let parts) where takesParts && parts.count == 1 && Self.dateParts.contains(parts[0].uppercased()):
+            case .column(let parts) where index == partPosition && parts.count == 1 && Self.dateParts.contains(parts[0].uppercased()):
                 return Typed(quoteString(parts[0].uppercased()), nil)
             default: return try expression(argument, scope: scope)
             }
@@ -257,11 +257,10 @@ extension SQLiteGenerator {
         }
     }
 
-    /// Functions whose arguments include a date part or an INTERVAL.
-    static let dateFunctions: Set<String> = [
-        "DATE_ADD", "DATE_SUB", "DATETIME_ADD", "DATETIME_SUB", "TIMESTAMP_ADD", "TIMESTAMP_SUB", "TIME_ADD", "TIME_SUB",
-        "DATE_DIFF", "DATETIME_DIFF", "TIMESTAMP_DIFF", "TIME_DIFF", "DATE_TRUNC", "DATETIME_TRUNC", "TIMESTAMP_TRUNC",
-        "TIME_TRUNC", "LAST_DAY", "GENERATE_DATE_ARRAY", "GENERATE_TIMESTAMP_ARRAY",
+    /// The argument that is a date part (`DAY`, `WEEK(MONDAY)`), by function.
+    static let datePartPosition: [String: Int] = [
+        "DATE_DIFF": 2, "DATETIME_DIFF": 2, "TIMESTAMP_DIFF": 2, "TIME_DIFF": 2,
+        "DATE_TRUNC": 1, "DATETIME_TRUNC": 1, "TIMESTAMP_TRUNC": 1, "TIME_TRUNC": 1, "LAST_DAY": 1,
     ]
 
     static let dateParts: Set<String> = [

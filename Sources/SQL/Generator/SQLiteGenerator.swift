@@ -13,6 +13,8 @@ final class SQLiteGenerator {
     var counter = 0
     /// Visible CTEs, innermost last.
     var ctes: [CTEInfo] = []
+    /// How many references to views were generated so far (a CTE whose body adds one reads a view).
+    var viewReads = 0
 
     init(catalog: SQLCatalog, dialect: SQLDialect = .bigQuery) {
         self.catalog = catalog
@@ -46,7 +48,9 @@ final class SQLiteGenerator {
                 info.columns = generated.columns
                 cteParts.append((info, generated.sql))
             } else {
+                let readsBefore = viewReads
                 let generated = try self.query(cte.query, parent: parent)
+                info.readsView = viewReads > readsBefore
                 info.columns = generated.columns
                 ctes.append(info)
                 cteParts.append((info, generated.sql))
@@ -349,9 +353,7 @@ final class SQLiteGenerator {
                 return "\(cte.emitted) AS \(quoteIdentifier(aliasName))"
             }
             let relation = relationName(path)
-            if catalog.isView(relation) {
-                for cte in ctes { cte.readsView = true }
-            }
+            if catalog.isView(relation) { viewReads += 1 }
             scope.sources.append(Source(name: aliasName.lowercased(), qualifier: quoteIdentifier(aliasName), columns: catalog.columns(relation)))
             return "\(quoteIdentifier(relation)) AS \(quoteIdentifier(aliasName))"
         case .subquery(let query, let alias, _):

@@ -164,6 +164,9 @@ extension Parser {
                 }
                 try expectSymbol("]")
                 base = Expression(.element(base, index: index, mode: mode), at: at)
+            } else if current.isSymbol("("), case .column(let parts) = base.kind, parts.count > 1 {
+                // NET.HOST(…), KEYS.NEW_KEYSET(…): dotted function families are not translated.
+                throw SQLError.unsupported("function \(parts.joined(separator: ".").uppercased())", base.location)
             } else if current.isSymbol("."), peek().kind == .word || peek().kind == .quotedIdentifier {
                 let at = advance().location
                 let name = advance().text

@@ -239,6 +239,7 @@ extension Parser {
             }
             clauses.append(MergeClause(match: match, condition: clauseCondition, action: action))
         }
+        guard !clauses.isEmpty else { throw error("MERGE needs at least one WHEN clause") }
         return .merge(Merge(target: target, targetAlias: targetAlias, source: source, condition: condition, clauses: clauses, location: at))
     }
 }
