@@ -44,22 +44,24 @@ enum Conformance {
          datetimes(), timestamps(), formatParse(), aggregates(), windows(), arraysAndJSON(), queries(), statements()]
     }
 
+    /// The fixture tables the query cases read (BigQuery SQL, also run on the emulator).
+    static let setupSQL = """
+        CREATE TABLE dev.orders AS
+        SELECT 1 AS id, 'Client_A' AS client, DATE '2025-01-06' AS day, 10 AS parcels, TIMESTAMP '2025-01-06 08:15:00' AS created
+        UNION ALL SELECT 2, 'Client_B', DATE '2025-01-06', 5, TIMESTAMP '2025-01-06 09:00:00'
+        UNION ALL SELECT 3, 'Client_A', DATE '2025-01-07', 7, TIMESTAMP '2025-01-07 23:59:59'
+        UNION ALL SELECT 4, 'Client_C', DATE '2025-01-08', NULL, TIMESTAMP '2025-01-08 00:00:00'
+        UNION ALL SELECT 5, 'Client_B', DATE '2025-01-08', 3, NULL;
+        CREATE TABLE dev.clients AS
+        SELECT 'Client_A' AS client, 'North' AS region UNION ALL SELECT 'Client_B', 'South' UNION ALL SELECT 'Client_D', 'East'
+        """
+
     /// A warehouse in the BigQuery dialect with the fixture tables the query cases read.
     static let warehouse: SQLiteAdapter? = {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("opsflow-bq-\(UUID().uuidString)")
         guard let adapter = try? SQLiteAdapter(path: folder.appendingPathComponent("w.db").path, schema: "dev", dialect: "bigquery") else { return nil }
-        let setup = """
-            CREATE TABLE dev.orders AS
-            SELECT 1 AS id, 'Client_A' AS client, DATE '2025-01-06' AS day, 10 AS parcels, TIMESTAMP '2025-01-06 08:15:00' AS created
-            UNION ALL SELECT 2, 'Client_B', DATE '2025-01-06', 5, TIMESTAMP '2025-01-06 09:00:00'
-            UNION ALL SELECT 3, 'Client_A', DATE '2025-01-07', 7, TIMESTAMP '2025-01-07 23:59:59'
-            UNION ALL SELECT 4, 'Client_C', DATE '2025-01-08', NULL, TIMESTAMP '2025-01-08 00:00:00'
-            UNION ALL SELECT 5, 'Client_B', DATE '2025-01-08', 3, NULL;
-            CREATE TABLE dev.clients AS
-            SELECT 'Client_A' AS client, 'North' AS region UNION ALL SELECT 'Client_B', 'South' UNION ALL SELECT 'Client_D', 'East'
-            """
         do {
-            try adapter.execute(setup)
+            try adapter.execute(setupSQL)
         } catch {
             return nil
         }
@@ -160,8 +162,11 @@ struct BigQueryConformanceTests {
     @Test("export cases for the emulator check")
     func export() throws {
         guard let path = ProcessInfo.processInfo.environment["OPSFLOW_EXPORT_CASES"] else { return }
-        let rows = Self.categories.joined().map { ["category": $0.category, "sql": $0.sql, "expected": $0.expected, "query": $0.isQuery ? "1" : "0"] }
-        let data = try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys])
+        let rows = Self.categories.joined().map {
+            ["category": $0.category, "sql": $0.sql, "expected": $0.expected, "query": $0.isQuery ? "1" : "0", "opsflow": $0.category == "DDL and DML" ? $0.expected : Conformance.run($0)]
+        }
+        let document: [String: Any] = ["setup": Conformance.setupSQL, "cases": rows]
+        let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
         try data.write(to: URL(fileURLWithPath: path))
     }
 }

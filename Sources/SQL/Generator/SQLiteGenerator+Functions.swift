@@ -81,6 +81,10 @@ extension SQLiteGenerator {
             Typed("\(safe)\(function)(\(values.joined(separator: ", ")))", type)
         }
         let sqls = args.map(\.sql)
+        if name == "SAFE_DIVIDE", args.count == 2 {
+            // NULL for a zero divisor; each operand evaluated once (a window sum is not repeated).
+            return Typed("(\(sqls[0]) * 1.0 / nullif(\(sqls[1]), 0))", .float64)
+        }
         if let entry = Self.direct[name] {
             try arity(entry.arity)
             var type = entry.type ?? args.first?.type
@@ -172,6 +176,7 @@ extension SQLiteGenerator {
                 }
                 throw SQLError.unsupported("\(name)(…, time zone) with a zone other than UTC", at)
             }
+            if name == "DATE", args.count == 1, !call.safe, let native = nativeDate(args[0]) { return native }
             let from = args.count > 1 ? "PARTS" : (args[0].type?.description ?? "")
             return udf("construct", [quoteString(name), quoteString(from)] + sqls, SQLType(TypeName(name)))
         case "DATE_ADD", "DATE_SUB", "DATETIME_ADD", "DATETIME_SUB", "TIMESTAMP_ADD", "TIMESTAMP_SUB", "TIME_ADD", "TIME_SUB":
@@ -189,14 +194,18 @@ extension SQLiteGenerator {
             let type = SQLType(TypeName(kind))
             let a = try coerce(args[0], to: type, at: at)
             let b = try coerce(args[1], to: type, at: at)
-            return udf("diff", [quoteString(kind), a.sql, b.sql, try part(call.arguments[2])], .int64)
+            let unit = try part(call.arguments[2])
+            if !call.safe, let native = nativeDateDiff(kind: kind, a, b, part: unit) { return native }
+            return udf("diff", [quoteString(kind), a.sql, b.sql, unit], .int64)
         case "DATE_TRUNC", "DATETIME_TRUNC", "TIMESTAMP_TRUNC", "TIME_TRUNC":
             try arity(2...3)
             if args.count == 3 { throw SQLError.unsupported("\(name) with a time zone", at) }
             let kind = String(name.prefix(while: { $0 != "_" }))
             let type = SQLType(TypeName(kind))
             let value = try coerce(args[0], to: type, at: at)
-            return udf("trunc_time", [quoteString(temporalKind(value.type) ?? kind), value.sql, try part(call.arguments[1])], value.type ?? type)
+            let unit = try part(call.arguments[1])
+            if kind == "DATE", !call.safe, let native = nativeDateTrunc(value, part: unit) { return native }
+            return udf("trunc_time", [quoteString(temporalKind(value.type) ?? kind), value.sql, unit], value.type ?? type)
         case "LAST_DAY":
             try arity(1...2)
             let value = try coerce(args[0], to: .date, at: at)
@@ -211,6 +220,7 @@ extension SQLiteGenerator {
             }
             let kind = String(name.dropFirst("FORMAT_".count))
             let value = try coerce(args[1], to: SQLType(TypeName(kind)), at: at)
+            if !call.safe, temporalKind(value.type) == kind, let native = nativeFormat(kind: kind, format: call.arguments[0], value) { return native }
             return udf("format_time", [quoteString(temporalKind(value.type) ?? kind), sqls[0], value.sql], .string)
         case "PARSE_DATE", "PARSE_DATETIME", "PARSE_TIMESTAMP", "PARSE_TIME":
             try arity(2...3)
@@ -280,6 +290,7 @@ extension SQLiteGenerator {
         case "DATETIME": type = .datetime
         default: type = .int64
         }
+        if let native = nativeExtract(part: part, value) { return native }
         return Typed("bq_extract(\(quoteString(part)), \(value.sql), \(quoteString(temporalKind(value.type) ?? "")))", type)
     }
 

@@ -51,7 +51,8 @@ final class SQLiteGenerator {
                 let readsBefore = viewReads
                 let generated = try self.query(cte.query, parent: parent)
                 info.readsView = viewReads > readsBefore
-                info.columns = generated.columns
+                // No columns: a `SELECT *` over a relation whose columns are unknown.
+                info.columns = generated.columns.isEmpty ? nil : generated.columns
                 ctes.append(info)
                 cteParts.append((info, generated.sql))
             }
