@@ -159,6 +159,7 @@ def main():
     parser.add_argument("cases")
     parser.add_argument("--venv", default=os.path.join(tempfile.gettempdir(), "opsflow-bqemulator-venv"))
     parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--verbose", action="store_true", help="list every case where the emulator differs from the docs")
     args = parser.parse_args()
     with open(args.cases) as f:
         document = json.load(f)
@@ -183,6 +184,8 @@ def main():
             stats[3] += got == case["opsflow"]
             if got == case["expected"] and case["opsflow"] != case["expected"]:
                 only_emulator.append(case)
+            if args.verbose and got != case["expected"]:
+                print(f"emulator differs: {case['sql']}\n    docs: {case['expected']}\n    emulator: {got}")
         total = [sum(v[i] for v in per.values()) for i in range(4)]
         print(f"{'category':32} {'cases':>6} {'emu=docs':>9} {'ops=docs':>9} {'emu=ops':>8}")
         for name, (n, e, o, eo) in per.items():

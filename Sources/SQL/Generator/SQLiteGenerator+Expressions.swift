@@ -422,11 +422,12 @@ extension SQLiteGenerator {
 
     func addInterval(_ base: Typed, amount: Expression, unit: String, subtract: Bool, scope: Scope, at: SourceLocation) throws -> Typed {
         let n = try expression(amount, scope: scope)
-        let kind = temporalKind(base.type) ?? "DATE"
+        // DATE + INTERVAL is a DATETIME in BigQuery (interval arithmetic operators:
+        // https://cloud.google.com/bigquery/docs/reference/standard-sql/operators#interval_arithmetic_operators).
+        var kind = temporalKind(base.type) ?? "DATETIME"
+        if kind == "DATE" { kind = "DATETIME" }
         let value = subtract ? "bq_neg(\(n.sql))" : n.sql
-        var type = base.type ?? .date
-        if kind == "DATE" && !["DAY", "WEEK", "MONTH", "QUARTER", "YEAR"].contains(unit) { type = .datetime }
-        return Typed("bq_add_interval('\(kind)', \(base.sql), \(value), '\(unit)')", type)
+        return Typed("bq_add_interval('\(kind)', \(base.sql), \(value), '\(unit)')", SQLType(TypeName(kind)))
     }
 
     func temporalKind(_ type: SQLType?) -> String? {
