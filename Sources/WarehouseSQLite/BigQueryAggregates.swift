@@ -13,8 +13,8 @@ import SQL
 /// - `bq_bit_and/or/xor`, `bq_stddev_samp/pop`, `bq_var_samp/pop`.
 enum BigQueryAggregates {
     static func register(in db: Database) {
-        db.add(function: DatabaseFunction("bq_string_agg", argumentCount: nil, pure: true, aggregate: OrderedAggregate<StringAggKind>.self))
-        db.add(function: DatabaseFunction("bq_array_agg", argumentCount: nil, pure: true, aggregate: OrderedAggregate<ArrayAggKind>.self))
+        // STRING_AGG and ARRAY_AGG also run as window functions (OVER …): see BigQueryWindowFunctions.
+        BigQueryWindowFunctions.register(in: db)
         db.add(function: DatabaseFunction("bq_bit_and", argumentCount: 1, pure: true, aggregate: BitAggregate<BitAnd>.self))
         db.add(function: DatabaseFunction("bq_bit_or", argumentCount: 1, pure: true, aggregate: BitAggregate<BitOr>.self))
         db.add(function: DatabaseFunction("bq_bit_xor", argumentCount: 1, pure: true, aggregate: BitAggregate<BitXor>.self))
@@ -50,15 +50,12 @@ enum BigQueryAggregates {
     }
 }
 
-protocol OrderedAggregateKind {
-    static var isArray: Bool { get }
-}
-
-enum StringAggKind: OrderedAggregateKind { static let isArray = false }
-enum ArrayAggKind: OrderedAggregateKind { static let isArray = true }
-
-struct OrderedAggregate<Kind: OrderedAggregateKind>: DatabaseAggregate {
+/// The rows of a STRING_AGG / ARRAY_AGG (or of its window frame) and how to combine them.
+struct OrderedRows {
+    let isArray: Bool
     var rows: [(value: DatabaseValue, keys: [DatabaseValue])] = []
+    /// Whether each row was kept (NULLs are skipped), so a window frame drops the right one.
+    var kept: [Bool] = []
     var separator = ","
     var distinct = false
     var ignoreNulls = false
@@ -66,11 +63,19 @@ struct OrderedAggregate<Kind: OrderedAggregateKind>: DatabaseAggregate {
     var limit: Int?
     var directions: [Int64] = []
 
-    init() {}
+    init(isArray: Bool) {
+        self.isArray = isArray
+    }
+
+    /// The row leaving a window frame (the oldest one still in it).
+    mutating func removeFirst() {
+        guard !kept.isEmpty else { return }
+        if kept.removeFirst(), !rows.isEmpty { rows.removeFirst() }
+    }
 
     mutating func step(_ values: [DatabaseValue]) throws {
         guard values.count >= 4 else { throw DatabaseError(message: "bq aggregate: bad arguments") }
-        if Kind.isArray {
+        if isArray {
             let flags = BigQueryFunctions.int(values[1]) ?? 0
             ignoreNulls = flags & 1 == 1
             valuesAreJSON = flags & 2 == 2
@@ -89,9 +94,13 @@ struct OrderedAggregate<Kind: OrderedAggregateKind>: DatabaseAggregate {
         }
         let value = values[0]
         if value.isNull {
-            if !Kind.isArray || ignoreNulls { return }
+            if !isArray || ignoreNulls {
+                kept.append(false)
+                return
+            }
             throw DatabaseError(message: "Array cannot have a null element; error in writing field (use ARRAY_AGG … IGNORE NULLS)")
         }
+        kept.append(true)
         rows.append((value, keys))
     }
 
@@ -121,7 +130,7 @@ struct OrderedAggregate<Kind: OrderedAggregateKind>: DatabaseAggregate {
         }
         if let limit { ordered = Array(ordered.prefix(limit)) }
         if ordered.isEmpty { return nil }
-        if Kind.isArray {
+        if isArray {
             var parts: [String] = []
             for row in ordered {
                 switch row.value.storage {

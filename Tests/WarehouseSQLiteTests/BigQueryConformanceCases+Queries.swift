@@ -94,6 +94,9 @@ extension Conformance {
         l.q("SELECT id FROM dev.orders ORDER BY parcels NULLS LAST, id", "5;2;3;1;4")
         l.q("SELECT id FROM dev.orders ORDER BY parcels DESC NULLS FIRST, id", "4;1;3;2;5")
         l.q("SELECT x FROM UNNEST(['b', 'a', 'B', 'A']) AS x ORDER BY x", "A;B;a;b")
+        l.q("SELECT x, STRING_AGG(CAST(x AS STRING), '-') OVER (ORDER BY x ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM UNNEST([1, 2, 3]) AS x ORDER BY x", "1|1;2|1-2;3|2-3")
+        l.q("SELECT x, ARRAY_AGG(x) OVER (ORDER BY x) FROM UNNEST([1, 2, 3]) AS x ORDER BY x", "1|[1];2|[1,2];3|[1,2,3]")
+        l.q("SELECT x, STRING_AGG(y) OVER (PARTITION BY x) FROM UNNEST([1, 1, 2]) AS x WITH OFFSET AS o, UNNEST(['a']) AS y ORDER BY x, o", "1|a,a;1|a,a;2|a")
         return l.cases
     }
 

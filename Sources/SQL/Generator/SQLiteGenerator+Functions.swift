@@ -355,7 +355,6 @@ extension SQLiteGenerator {
             type = .float64
         case "STRING_AGG", "ARRAY_AGG":
             try arity(name == "STRING_AGG" ? 1...2 : 1...1)
-            if call.over != nil { throw SQLError.unsupported("\(name) as a window function", at) }
             var values = [name == "ARRAY_AGG" ? jsonValue(args[0]) : args[0].sql]
             if name == "STRING_AGG" {
                 values.append(args.count > 1 ? args[1].sql : "','")
