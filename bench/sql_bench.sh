@@ -9,6 +9,6 @@ MODELS=${1:-10000}
 ROWS=${2:-1000000}
 PACKAGE_DIR=${PACKAGE_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$PACKAGE_DIR"
-swift build -c release --build-tests >/dev/null
+swift build -c release --build-tests -Xswiftc -enable-testing >/dev/null
 OPSFLOW_SQL_BENCH_MODELS=$MODELS OPSFLOW_SQL_BENCH_ROWS=$ROWS \
-  swift test -c release --skip-build --filter BigQueryBenchmarkTests 2>&1 | grep "sql bench:"
+  swift test -c release -Xswiftc -enable-testing --skip-build --filter BigQueryBenchmarkTests 2>&1 | grep "sql bench:"

@@ -14,7 +14,14 @@ enum BigQueryFunctions {
     typealias Body = @Sendable ([DatabaseValue]) throws -> DatabaseValueConvertible?
 
     static func register(in db: Database) {
-        for (name, arity, body) in scalars {
+        for (name, arity, function) in scalars {
+            // Variadic functions check their argument count here, so that SQL calling them by
+            // hand with too few arguments gets an error, never an out-of-range trap.
+            let minimum = arity == nil ? (minimumArguments[name] ?? 1) : 0
+            let body: Body = { values in
+                guard values.count >= minimum else { throw fail("bq_\(name) needs at least \(minimum) arguments") }
+                return try function(values)
+            }
             db.add(function: DatabaseFunction("bq_" + name, argumentCount: arity, pure: true, function: body))
             db.add(function: DatabaseFunction("bq_safe_" + name, argumentCount: arity, pure: true) { values in
                 do { return try body(values) } catch { return nil }
@@ -24,6 +31,12 @@ enum BigQueryFunctions {
         db.add(function: DatabaseFunction("bq_generate_uuid", argumentCount: 1, pure: false) { _ in UUID().uuidString.lowercased() })
         BigQueryAggregates.register(in: db)
     }
+
+    /// The fewest arguments each variadic function reads.
+    static let minimumArguments: [String: Int] = [
+        "substr": 2, "lpad": 2, "rpad": 2, "regexp_extract": 2, "instr": 2, "generate_array": 2,
+        "array_to_string": 2, "construct": 3,
+    ]
 
     /// Every scalar: name (without `bq_`), argument count (nil: variadic), body.
     static let scalars: [(String, Int?, Body)] = mathFunctions + stringFunctions + timeFunctions + [

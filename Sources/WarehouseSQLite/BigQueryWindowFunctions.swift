@@ -5,6 +5,9 @@ import GRDBSQLite
 /// `bq_string_agg` and `bq_array_agg` registered with `sqlite3_create_window_function`, so that
 /// STRING_AGG and ARRAY_AGG work both as aggregates and over a window (`OVER (…)`): GRDB's
 /// aggregates cannot be window functions (<https://www.sqlite.org/windowfunctions.html#udfwinfunc>).
+/// Also `bq_first_value_ignore_nulls` / `bq_last_value_ignore_nulls`: FIRST_VALUE/LAST_VALUE
+/// `… IGNORE NULLS` — the first/last non-NULL value of the frame
+/// (<https://cloud.google.com/bigquery/docs/reference/standard-sql/navigation_functions#first_value>).
 ///
 /// The state lives in a ``Box`` whose pointer SQLite keeps in the aggregate context; `xInverse`
 /// drops the oldest row of the frame, `xValue` reports the current frame, `xFinal` reports and
@@ -13,7 +16,23 @@ enum BigQueryWindowFunctions {
     final class Box {
         var rows: OrderedRows
         var failed = false
-        init(isArray: Bool) { rows = OrderedRows(isArray: isArray) }
+        /// FIRST_VALUE/LAST_VALUE IGNORE NULLS: the frame's values in order (NULLs included, so
+        /// that the inverse step drops the right one).
+        var frame: [DatabaseValue] = []
+        var start = 0
+        let navigation: Int
+        init(tag: Int) {
+            rows = OrderedRows(isArray: tag == 2)
+            navigation = tag >= 3 ? tag : 0
+        }
+
+        func result() throws -> DatabaseValueConvertible? {
+            switch navigation {
+            case 3: return frame[start...].first(where: { !$0.isNull })
+            case 4: return frame[start...].last(where: { !$0.isNull })
+            default: return try rows.finalize()
+            }
+        }
     }
 
     /// `pApp` tells the two functions apart (1: STRING_AGG, 2: ARRAY_AGG).
@@ -23,7 +42,12 @@ enum BigQueryWindowFunctions {
     static func register(in db: Database) {
         guard let connection = db.sqliteConnection else { return }
         let flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC
-        for (name, tag) in [("bq_string_agg", stringTag), ("bq_array_agg", arrayTag)] {
+        let functions = [
+            ("bq_string_agg", stringTag), ("bq_array_agg", arrayTag),
+            ("bq_first_value_ignore_nulls", UnsafeMutableRawPointer(bitPattern: 3)),
+            ("bq_last_value_ignore_nulls", UnsafeMutableRawPointer(bitPattern: 4)),
+        ]
+        for (name, tag) in functions {
             _ = sqlite3_create_window_function(connection, name, -1, flags, tag, xStep, xFinal, xValue, xInverse, nil)
         }
     }
@@ -37,8 +61,8 @@ enum BigQueryWindowFunctions {
             return Unmanaged<Box>.fromOpaque(existing).takeUnretainedValue()
         }
         guard create else { return nil }
-        let isArray = sqlite3_user_data(context) == arrayTag
-        let box = Box(isArray: isArray)
+        let tag = Int(bitPattern: sqlite3_user_data(context))
+        let box = Box(tag: tag)
         slot.pointee = Unmanaged.passRetained(box).toOpaque()
         return box
     }
@@ -79,6 +103,10 @@ enum BigQueryWindowFunctions {
     static let xStep: @convention(c) (OpaquePointer?, CInt, UnsafeMutablePointer<OpaquePointer?>?) -> Void = { context, count, arguments in
         guard let box = box(context, create: true), !box.failed else { return }
         let values = (0..<Int(count)).map { value(arguments?[$0]) }
+        if box.navigation != 0 {
+            box.frame.append(values.first ?? .null)
+            return
+        }
         do {
             try box.rows.step(values)
         } catch {
@@ -88,13 +116,23 @@ enum BigQueryWindowFunctions {
     }
 
     static let xInverse: @convention(c) (OpaquePointer?, CInt, UnsafeMutablePointer<OpaquePointer?>?) -> Void = { context, _, _ in
-        box(context, create: false)?.rows.removeFirst()
+        guard let box = box(context, create: false) else { return }
+        if box.navigation != 0 {
+            // Drop the oldest value; compact now and then so the frame does not grow forever.
+            box.start += 1
+            if box.start > 1024 && box.start * 2 > box.frame.count {
+                box.frame.removeFirst(box.start)
+                box.start = 0
+            }
+        } else {
+            box.rows.removeFirst()
+        }
     }
 
     static let xValue: @convention(c) (OpaquePointer?) -> Void = { context in
         guard let box = box(context, create: false) else { return sqlite3_result_null(context) }
         do {
-            report(try box.rows.finalize(), context)
+            report(try box.result(), context)
         } catch {
             fail(error, context)
         }
@@ -108,7 +146,7 @@ enum BigQueryWindowFunctions {
         slot.pointee = nil
         if box.failed { return }
         do {
-            report(try box.rows.finalize(), context)
+            report(try box.result(), context)
         } catch {
             fail(error, context)
         }

@@ -1,5 +1,5 @@
 import Testing
-@testable import SQL
+import SQL
 
 /// Random and truncated SQL never traps: the translator returns SQL or an SQLError with a
 /// location inside the text.

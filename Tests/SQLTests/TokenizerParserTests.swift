@@ -1,5 +1,5 @@
 import Testing
-@testable import SQL
+import SQL
 
 /// Lexical rules: https://cloud.google.com/bigquery/docs/reference/standard-sql/lexical
 @Suite("Tokenizer and parser")

@@ -1,5 +1,5 @@
 import Testing
-@testable import SQL
+import SQL
 
 /// The shape of the SQLite text for rules whose value tests live in WarehouseSQLiteTests.
 @Suite("Translation")
@@ -52,7 +52,7 @@ struct TranslationTests {
     }
 
     @Test("unsupported constructs fail with the construct and location", arguments: [
-        ("SELECT FIRST_VALUE(x IGNORE NULLS) OVER () FROM t", "IGNORE NULLS"),
+        ("SELECT LAG(x IGNORE NULLS) OVER (ORDER BY y) FROM t", "IGNORE NULLS"),
         ("SELECT 1 FROM t TABLESAMPLE SYSTEM (10 PERCENT)", "TABLESAMPLE"),
         ("SELECT NET.HOST('x')", "function NET"),
         ("SELECT 1 INTERSECT ALL SELECT 1", "INTERSECT ALL"),
@@ -80,5 +80,25 @@ struct TranslationTests {
         let t = try SQLTranslator.translate("SELECT id FROM dev.orders QUALIFY ROW_NUMBER() OVER (PARTITION BY day ORDER BY id) = 1", catalog: Self.catalog)
         #expect(t.sql.contains(#"WHERE "_qualify""#))
         #expect(t.columns.map(\.name) == ["id"])
+    }
+}
+
+@Suite("Error messages")
+struct ErrorMessageTests {
+    @Test("formatted errors quote the line and point at the column")
+    func formatted() {
+        let sql = "SELECT a\nFROM t TABLESAMPLE SYSTEM (1 PERCENT)"
+        do {
+            _ = try SQLTranslator.translate(sql)
+            Issue.record("expected an error")
+        } catch let error as SQLError {
+            #expect(error.formatted(sql: sql, file: "models/m.sql") == """
+                models/m.sql:2:8: unsupported error: TABLESAMPLE is not supported by the BigQuery → SQLite translator
+                FROM t TABLESAMPLE SYSTEM (1 PERCENT)
+                       ^
+                """)
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
     }
 }

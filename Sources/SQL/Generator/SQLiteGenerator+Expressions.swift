@@ -474,7 +474,7 @@ extension SQLiteGenerator {
         guard let type = SQLType(target) else { throw SQLError.unsupported("CAST to \(target)", at) }
         if case .array = type { if case .array = value.type ?? .array(nil) { return Typed(value.sql, type) } }
         if case .structure = type { throw SQLError.unsupported("CAST to STRUCT", at) }
-        if let literal = value.literal, type.isTemporal {
+        if value.literal != nil, type.isTemporal {
             if safe, (try? coerce(value, to: type, at: at)) == nil { return Typed("NULL", type) }
             return try coerce(value, to: type, at: at)
         }

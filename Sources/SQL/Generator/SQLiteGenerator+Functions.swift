@@ -307,6 +307,11 @@ extension SQLiteGenerator {
         if Self.navigation.contains(name) && call.over == nil {
             throw SQLError(.semantic, construct: name, message: "\(name) needs an OVER clause", location: at)
         }
+        if call.ignoreNulls == true && (name == "FIRST_VALUE" || name == "LAST_VALUE"), let over = call.over, args.count == 1 {
+            // The first/last non-NULL value of the frame (a window function WarehouseSQLite registers).
+            let function = name == "FIRST_VALUE" ? "bq_first_value_ignore_nulls" : "bq_last_value_ignore_nulls"
+            return Typed("\(function)(\(args[0].sql)) OVER (" + (try window(over, scope: scope, at: at)) + ")", args[0].type)
+        }
         if call.ignoreNulls == true && name != "ARRAY_AGG" {
             throw SQLError.unsupported("\(name) … IGNORE NULLS", at)
         }

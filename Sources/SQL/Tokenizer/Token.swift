@@ -41,15 +41,24 @@ public struct Token: Sendable, Hashable {
     }
 
     public var kind: Kind
-    public var text: String
+    public var text: String {
+        didSet { upper = kind == .word ? text.uppercased() : text }
+    }
     public var location: SourceLocation
     /// Whether white space or a comment separates this token from the previous one
     /// (`a.b` vs `a . b` matters for paths such as `my-project.dataset.table`).
     public var precededBySpace: Bool
+    /// The text upper-cased for words (computed once: keyword tests are the parser's hot path).
+    public private(set) var upper: String
 
-    /// The text upper-cased, for keyword comparison (words only).
-    public var upper: String { text.uppercased() }
+    public init(kind: Kind, text: String, location: SourceLocation, precededBySpace: Bool) {
+        self.kind = kind
+        self.text = text
+        self.location = location
+        self.precededBySpace = precededBySpace
+        self.upper = kind == .word ? text.uppercased() : text
+    }
 
-    func isWord(_ keyword: String) -> Bool { kind == .word && text.uppercased() == keyword }
+    func isWord(_ keyword: String) -> Bool { kind == .word && upper == keyword }
     func isSymbol(_ symbol: String) -> Bool { kind == .symbol && text == symbol }
 }

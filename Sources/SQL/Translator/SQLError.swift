@@ -41,3 +41,20 @@ public struct SQLError: Error, Sendable, Hashable, CustomStringConvertible {
         return text
     }
 }
+
+extension SQLError {
+    /// The error as a compiler-style message for people: `file:line:column: kind: message`, the
+    /// offending line, and a caret under the column — what `opsflow sql translate` prints.
+    /// - Parameters:
+    ///   - sql: the SQL the error was raised for (to quote the line).
+    ///   - file: the model or file name shown first (omitted when nil).
+    public func formatted(sql: String, file: String? = nil) -> String {
+        var head = (file.map { "\($0):" } ?? "") + "\(line):\(column): \(kind.rawValue) error: \(message)"
+        if let hint { head += "\n  hint: \(hint)" }
+        let lines = sql.split(separator: "\n", omittingEmptySubsequences: false)
+        guard line >= 1, line <= lines.count else { return head }
+        let text = String(lines[line - 1])
+        let caret = String(repeating: " ", count: max(0, column - 1)) + "^"
+        return head + "\n" + text + "\n" + caret
+    }
+}

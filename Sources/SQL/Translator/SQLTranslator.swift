@@ -74,6 +74,14 @@ public struct Translation: Sendable, Hashable {
 /// Errors: ``SQLError`` — `syntax` for text that is not GoogleSQL, `unsupported` (with the
 /// construct) for what is not translated, `semantic` for what BigQuery itself rejects; all with
 /// the line and column in `sql`.
+///
+/// Not translated (an `unsupported` error, never a different query): query parameters, time
+/// zones other than UTC (`DATE(ts, 'Europe/Berlin')`, `AT TIME ZONE`), `LAG`/`LEAD … IGNORE
+/// NULLS`, `GROUP BY CUBE/GROUPING SETS`, `TABLESAMPLE`, `FOR SYSTEM_TIME AS OF`, `NATURAL JOIN`,
+/// `CAST … FORMAT`, `INTERVAL` values outside date arithmetic, `MD5` other than `TO_HEX(MD5(…))`,
+/// dotted function families (`NET.*`, `KEYS.*`, `AEAD.*`), GEOGRAPHY, and any function not in the
+/// generator's table. Known differences: NUMERIC/BIGNUMERIC are stored as FLOAT64; NaN is stored
+/// as NULL by SQLite; regular expressions are ICU's, not RE2's.
 public enum SQLTranslator {
     /// Translates `sql` (one or more `;`-separated statements).
     /// - Parameters:
