@@ -57,6 +57,8 @@ struct TranslationTests {
         ("SELECT NET.HOST('x')", "function NET"),
         ("SELECT 1 INTERSECT ALL SELECT 1", "INTERSECT ALL"),
         ("SELECT @p", "query parameter"),
+        ("SELECT DATE '2025-01-02' - DATE '2025-01-01'", "DATE - DATE"),
+        ("SELECT CURRENT_DATE('Europe/Berlin')", "time zone"),
     ])
     func unsupported(_ sql: String, _ construct: String) {
         do {

@@ -375,6 +375,14 @@ extension SQLiteGenerator {
             if l.type == .date && r.type == .int64 {
                 return Typed("bq_add_interval('DATE', \(l.sql), \(op == "-" ? "bq_neg(\(r.sql))" : r.sql), 'DAY')", .date)
             }
+            if op == "+", l.type == .int64, r.type == .date {
+                return Typed("bq_add_interval('DATE', \(r.sql), \(l.sql), 'DAY')", .date)
+            }
+            // DATE - DATE and TIMESTAMP - TIMESTAMP give an INTERVAL in BigQuery: not translated
+            // (never a number computed from the text).
+            if l.type?.isTemporal == true || r.type?.isTemporal == true {
+                throw SQLError.unsupported("\(l.type?.description ?? "?") \(op) \(r.type?.description ?? "?") (use DATE_DIFF/TIMESTAMP_DIFF or DATE_ADD)", at)
+            }
             return arithmetic(op, l, r)
         case "*":
             return arithmetic(op, try expression(left, scope: scope), try expression(right, scope: scope))
