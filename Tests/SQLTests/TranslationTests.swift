@@ -58,6 +58,7 @@ struct TranslationTests {
         ("SELECT 1 INTERSECT ALL SELECT 1", "INTERSECT ALL"),
         ("SELECT @p", "query parameter"),
         ("SELECT DATE '2025-01-02' - DATE '2025-01-01'", "DATE - DATE"),
+        ("SELECT COUNT(DISTINCT x) OVER (PARTITION BY y) FROM t", "DISTINCT"),
         ("SELECT CURRENT_DATE('Europe/Berlin')", "time zone"),
     ])
     func unsupported(_ sql: String, _ construct: String) {

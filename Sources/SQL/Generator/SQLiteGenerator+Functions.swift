@@ -318,6 +318,10 @@ extension SQLiteGenerator {
         if (!call.orderBy.isEmpty || call.limit != nil) && name != "ARRAY_AGG" && name != "STRING_AGG" {
             throw SQLError(.semantic, construct: name, message: "ORDER BY and LIMIT inside \(name) are not allowed", location: at)
         }
+        if call.distinct && call.over != nil && name != "STRING_AGG" && name != "ARRAY_AGG" {
+            // SQLite has no DISTINCT in window aggregates.
+            throw SQLError.unsupported("\(name)(DISTINCT …) OVER (…)", at)
+        }
         let distinct = call.distinct ? "DISTINCT " : ""
         var sql: String
         var type: SQLType?
