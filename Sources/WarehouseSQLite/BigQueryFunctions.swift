@@ -39,7 +39,7 @@ enum BigQueryFunctions {
     ]
 
     /// Every scalar: name (without `bq_`), argument count (nil: variadic), body.
-    static let scalars: [(String, Int?, Body)] = mathFunctions + stringFunctions + timeFunctions + [
+    static let scalars: [(String, Int?, Body)] = mathFunctions + stringFunctions + timeFunctions + timeZoneFunctions + [
         ("cast", 4, cast),
         ("error", 1, errorBody),
     ]

@@ -136,8 +136,12 @@ extension SQLiteGenerator {
         case .call(let call):
             return try function(call, scope: scope, at: at)
         case .extract(let part, let operand, let timeZone):
-            if timeZone != nil { throw SQLError.unsupported("EXTRACT … AT TIME ZONE", at) }
-            let value = try self.expression(operand, scope: scope)
+            var value = try self.expression(operand, scope: scope)
+            if let timeZone {
+                guard case .string(let zone) = timeZone.kind else { throw SQLError.unsupported("EXTRACT … AT TIME ZONE with a zone that is not a literal", at) }
+                // The parts of the civil time in that zone.
+                value = Typed("bq_to_zone(\(value.sql), \(quoteString(zone)))", .datetime)
+            }
             return try extract(part: part, value, at: at)
         case .array(let items, let elementType):
             var element = elementType.flatMap(SQLType.init)

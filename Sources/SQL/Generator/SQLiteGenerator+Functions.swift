@@ -161,8 +161,18 @@ extension SQLiteGenerator {
             throw SQLError.unsupported("MD5 outside TO_HEX(MD5(…)) (BYTES results)", at)
         case "CURRENT_DATE", "CURRENT_DATETIME", "CURRENT_TIMESTAMP", "CURRENT_TIME":
             try arity(0...1)
-            if args.count == 1 { throw SQLError.unsupported("\(name) with a time zone", at) }
             let kind = String(name.dropFirst("CURRENT_".count))
+            if args.count == 1 {
+                guard case .string(let zone) = call.arguments[0].kind, kind == "DATE" || kind == "DATETIME" || kind == "TIME" else {
+                    throw SQLError.unsupported("\(name) with a time zone that is not a literal", at)
+                }
+                let local = "bq_to_zone(bq_current('TIMESTAMP'), \(quoteString(zone)))"
+                switch kind {
+                case "DATE": return Typed("date(\(local))", .date)
+                case "TIME": return Typed("substr(\(local), 12)", .time)
+                default: return Typed(local, .datetime)
+                }
+            }
             return Typed("bq_current('\(kind)')", SQLType(TypeName(kind)))
         case "DATE", "DATETIME", "TIMESTAMP", "TIME":
             try arity(1...6)
@@ -170,11 +180,24 @@ extension SQLiteGenerator {
                 if name == "DATETIME" && args[1].type == .time {
                     return udf("construct", [quoteString(name), quoteString("DATE+TIME")] + sqls, SQLType(TypeName(name)))
                 }
-                // A time zone argument: only UTC is supported.
-                if case .string(let zone) = call.arguments[1].kind, ["UTC", "Etc/UTC", "+00", "+00:00", "Z"].contains(zone) {
+                // A time zone argument (a literal: a tz database name or an offset).
+                guard case .string(let zone) = call.arguments[1].kind else {
+                    throw SQLError.unsupported("\(name)(…, time zone) with a zone that is not a literal", at)
+                }
+                if ["UTC", "Etc/UTC", "+00", "+00:00", "Z"].contains(zone) {
                     return udf("construct", [quoteString(name), quoteString(args[0].type?.description ?? "")] + [sqls[0]], SQLType(TypeName(name)))
                 }
-                throw SQLError.unsupported("\(name)(…, time zone) with a zone other than UTC", at)
+                if name == "TIMESTAMP" {
+                    // A civil time (string, DATETIME or DATE) in `zone` → the UTC instant.
+                    let civil = args[0].type == .date ? "(\(sqls[0]) || ' 00:00:00')" : sqls[0]
+                    return udf("from_zone", [civil, quoteString(zone)], .timestamp)
+                }
+                let local = "bq_to_zone(\(sqls[0]), \(quoteString(zone)))"
+                switch name {
+                case "DATE": return Typed("date(\(local))", .date)
+                case "TIME": return Typed("substr(\(local), 12)", .time)
+                default: return Typed(local, .datetime)
+                }
             }
             if name == "DATE", args.count == 1, !call.safe, let native = nativeDate(args[0]) { return native }
             let from = args.count > 1 ? "PARTS" : (args[0].type?.description ?? "")
@@ -213,13 +236,21 @@ extension SQLiteGenerator {
             return udf("last_day", [quoteString(temporalKind(value.type) ?? "DATE"), value.sql, unit], .date)
         case "FORMAT_DATE", "FORMAT_DATETIME", "FORMAT_TIMESTAMP", "FORMAT_TIME":
             try arity(2...3)
+            let kind = String(name.dropFirst("FORMAT_".count))
+            var value = try coerce(args[1], to: SQLType(TypeName(kind)), at: at)
             if args.count == 3 {
-                guard case .string(let zone) = call.arguments[2].kind, ["UTC", "Etc/UTC", "+00", "+00:00"].contains(zone) else {
-                    throw SQLError.unsupported("\(name) with a time zone other than UTC", at)
+                guard case .string(let zone) = call.arguments[2].kind, kind == "TIMESTAMP" else {
+                    throw SQLError.unsupported("\(name) with a time zone that is not a literal", at)
+                }
+                if !["UTC", "Etc/UTC", "+00", "+00:00"].contains(zone) {
+                    // Format the civil time in that zone; %Z/%z would name UTC, so they are refused.
+                    if case .string(let pattern) = call.arguments[0].kind, pattern.contains("%Z") || pattern.contains("%z") || pattern.contains("%Ez") {
+                        throw SQLError.unsupported("\(name) with %Z/%z and a time zone other than UTC", at)
+                    }
+                    value = Typed("bq_to_zone(\(value.sql), \(quoteString(zone)))", .datetime)
+                    return udf("format_time", [quoteString("DATETIME"), sqls[0], value.sql], .string)
                 }
             }
-            let kind = String(name.dropFirst("FORMAT_".count))
-            let value = try coerce(args[1], to: SQLType(TypeName(kind)), at: at)
             if !call.safe, temporalKind(value.type) == kind, let native = nativeFormat(kind: kind, format: call.arguments[0], value) { return native }
             return udf("format_time", [quoteString(temporalKind(value.type) ?? kind), sqls[0], value.sql], .string)
         case "PARSE_DATE", "PARSE_DATETIME", "PARSE_TIMESTAMP", "PARSE_TIME":
