@@ -76,8 +76,9 @@ public struct Translation: Sendable, Hashable {
 /// the line and column in `sql`.
 ///
 /// Not translated (an `unsupported` error, never a different query): query parameters, time
-/// zones other than UTC (`DATE(ts, 'Europe/Berlin')`, `AT TIME ZONE`), `LAG`/`LEAD … IGNORE
-/// NULLS`, `GROUP BY CUBE/GROUPING SETS`, `TABLESAMPLE`, `FOR SYSTEM_TIME AS OF`, `NATURAL JOIN`,
+/// zones that are not literals, a zone argument of `*_TRUNC`/`PARSE_TIMESTAMP`, `%Z`/`%z` with a
+/// zone other than UTC, `DATE - DATE` (INTERVAL values), `LAG`/`LEAD … IGNORE NULLS`,
+/// `COUNT(DISTINCT …) OVER`, `GROUP BY CUBE/GROUPING SETS`, `TABLESAMPLE`, `FOR SYSTEM_TIME AS OF`, `NATURAL JOIN`,
 /// `CAST … FORMAT`, `INTERVAL` values outside date arithmetic, `MD5` other than `TO_HEX(MD5(…))`,
 /// dotted function families (`NET.*`, `KEYS.*`, `AEAD.*`), GEOGRAPHY, and any function not in the
 /// generator's table. Known differences: NUMERIC/BIGNUMERIC are stored as FLOAT64; NaN is stored
