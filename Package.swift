@@ -24,9 +24,11 @@ let package = Package(
         .target(name: "Project", dependencies: [.product(name: "Yams", package: "Yams")]),
         // The adapter protocol and warehouse-neutral values (Relation, Column, QueryResult).
         .target(name: "Warehouse"),
+        // BigQuery SQL → SQLite SQL: tokenizer, parser, AST, generators. Pure, no dependencies, no I/O.
+        .target(name: "SQL"),
         // The embedded SQLite warehouse (GRDB).
         .target(name: "WarehouseSQLite", dependencies: [
-            "Warehouse", .product(name: "GRDB", package: "GRDB.swift"),
+            "Warehouse", "SQL", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // libpq, PostgreSQL's C client library (system package, found through pkg-config).
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
@@ -57,6 +59,7 @@ let package = Package(
         .executableTarget(name: "JinjaBench", dependencies: ["Jinja"], path: "bench/JinjaBench"),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja"], resources: [.copy("Inputs")]),
         .testTarget(name: "ProjectTests", dependencies: ["Project"]),
+        .testTarget(name: "SQLTests", dependencies: ["SQL"]),
         .testTarget(name: "WarehouseSQLiteTests", dependencies: ["WarehouseSQLite", "Warehouse", "WarehouseConformance"]),
         .testTarget(name: "WarehousePostgresTests", dependencies: ["WarehousePostgres", "Warehouse", "WarehouseConformance"]),
         .testTarget(name: "CompileTests", dependencies: ["Compile", "Project", "Jinja", "Warehouse", "WarehouseSQLite"],

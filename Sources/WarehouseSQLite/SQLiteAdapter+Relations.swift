@@ -18,9 +18,12 @@ extension SQLiteAdapter {
     }
 
     /// `identifier` double-quoted, embedded double quotes doubled
-    /// (<https://www.sqlite.org/lang_keywords.html>).
+    /// (<https://www.sqlite.org/lang_keywords.html>); backtick-quoted when the models are
+    /// BigQuery SQL (SQLite reads backticks as identifier quotes too, and BigQuery reads double
+    /// quotes as a string).
     public func quote(_ identifier: String) -> String {
-        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        if translatesBigQuery { return "`" + identifier.replacingOccurrences(of: "`", with: "\\`") + "`" }
+        return "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 

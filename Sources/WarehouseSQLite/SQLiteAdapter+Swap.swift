@@ -44,7 +44,9 @@ extension SQLiteAdapter {
 
     /// ``replaceTable(_:withSelect:)``, also returning the statements it ran.
     public func replaceTableReporting(_ target: Relation, withSelect sql: String) throws -> SwapOutcome {
-        let select = Self.trimmedStatement(sql)
+        // BigQuery SQL is translated first; its output types declare the columns (see BigQueryAdapter.swift).
+        let translation = try bigQueryTranslation(sql)
+        let select = Self.trimmedStatement(translation?.sql ?? sql)
         let temporary = render(temporaryRelation(for: target))
         let targetName = physicalName(target)
         var statements: [String] = []
@@ -66,6 +68,8 @@ extension SQLiteAdapter {
                     let name = probe.columnNames[index]
                     if let type = sqlite3_column_decltype(probe.sqliteStatement, Int32(index)) {
                         definitions.append("\(quote(name)) \(String(cString: type))")
+                    } else if let type = Self.declaredType(translation?.columns.count == Int(count) ? translation?.columns[index] : nil) {
+                        definitions.append("\(quote(name)) \(type)")
                     } else {
                         definitions.append(quote(name))
                     }
@@ -101,7 +105,7 @@ extension SQLiteAdapter {
         let inserted = try transaction { () throws -> Int in
             let dropStale = "DROP TABLE IF EXISTS \(render(temporary))"
             statements.append(dropStale)
-            try execute(dropStale)
+            try executeNative(dropStale)
             try createTable(temporary, columns: columns)
             statements.append(try withWriter { db in
                 try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = ?", arguments: [physicalName(temporary)]) ?? ""
@@ -139,7 +143,7 @@ extension SQLiteAdapter {
 
     /// ``replaceView(_:withSelect:)``, also returning the statements it ran.
     public func replaceViewReporting(_ target: Relation, withSelect sql: String) throws -> SwapOutcome {
-        let select = Self.trimmedStatement(sql)
+        let select = Self.trimmedStatement(try bigQueryTranslation(sql)?.sql ?? sql)
         let targetName = physicalName(target)
         var statements: [String] = []
         try transaction {

@@ -75,6 +75,7 @@ public final class SQLiteAdapter: Adapter, @unchecked Sendable {
             // https://www.sqlite.org/pragma.html#pragma_legacy_alter_table
             try db.execute(sql: "PRAGMA legacy_alter_table = ON")
             try SQLiteFunctions.register(in: db)
+            BigQueryFunctions.register(in: db)
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
@@ -105,13 +106,14 @@ public final class SQLiteAdapter: Adapter, @unchecked Sendable {
 
     // MARK: - Statements
 
-    /// Runs one or more `;`-separated statements in order and returns the response of the last.
+    /// Runs one or more `;`-separated SQLite statements in order and returns the response of the
+    /// last (never translated; ``execute(_:)`` translates BigQuery SQL first).
     ///
     /// Outside ``transaction(_:)`` each statement commits on its own, as in the `sqlite3` shell
     /// (so `VACUUM` and explicit `BEGIN … COMMIT` work); inside, they join the transaction.
     /// - Throws: ``WarehouseError`` (`query`) with SQLite's message and the failing statement.
     @discardableResult
-    public func execute(_ sql: String) throws -> AdapterResponse {
+    public func executeNative(_ sql: String) throws -> AdapterResponse {
         try withWriter { db in
             var last = AdapterResponse(message: "OK", code: nil, rowsAffected: 0)
             let statements = try db.allStatements(sql: sql)
@@ -122,14 +124,15 @@ public final class SQLiteAdapter: Adapter, @unchecked Sendable {
         }
     }
 
-    /// Runs a query and returns its columns (with their logical types, see ``SQLiteTypes``) and at
+    /// Runs a SQLite query (never translated; ``query(_:limit:)`` translates BigQuery SQL first)
+    /// and returns its columns (with their logical types, see ``SQLiteTypes``) and at
     /// most `limit` rows.
     ///
     /// Several `;`-separated statements are allowed: all run in order and the rows of the last
     /// one are returned. Read-only SQL outside a transaction runs on a reader connection, so it
     /// never waits for a build; SQL that writes runs on the writer.
     /// - Throws: ``WarehouseError`` (`query`) with SQLite's message.
-    public func query(_ sql: String, limit: Int?) throws -> QueryResult {
+    public func queryNative(_ sql: String, limit: Int?) throws -> QueryResult {
         let limit = limit.map { max(0, $0) }
         if transactions.current(for: self) == nil {
             try checkOpen()

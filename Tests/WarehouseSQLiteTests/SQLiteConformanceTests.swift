@@ -14,8 +14,8 @@ struct SQLiteHarness: ConformanceHarness {
 }
 
 @Suite struct SQLiteConformanceTests {
-    @Test(arguments: ConformanceCase.allCases)
-    func conformance(_ check: ConformanceCase) throws {
+    @Test(arguments: WarehouseConformance.ConformanceCase.allCases)
+    func conformance(_ check: WarehouseConformance.ConformanceCase) throws {
         try check.run(SQLiteHarness())
     }
 }

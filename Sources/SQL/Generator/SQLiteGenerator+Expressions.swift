@@ -1,0 +1,498 @@
+// Operators, literals, names and coercions
+// (https://cloud.google.com/bigquery/docs/reference/standard-sql/operators,
+// https://cloud.google.com/bigquery/docs/reference/standard-sql/conversion_rules).
+
+extension SQLiteGenerator {
+    func predicate(_ expression: Expression, scope: Scope) throws -> String {
+        try self.expression(expression, scope: scope).sql
+    }
+
+    func expression(_ expression: Expression, scope: Scope) throws -> Typed {
+        let at = expression.location
+        switch expression.kind {
+        case .null:
+            return Typed("NULL", nil)
+        case .bool(let value):
+            return Typed(value ? "TRUE" : "FALSE", .bool)
+        case .integer(let text):
+            guard let value = Self.integerValue(text) else {
+                throw SQLError(.semantic, construct: "integer literal", message: "invalid integer literal: \(text)", location: at)
+            }
+            return Typed(String(value), .int64)
+        case .float(let text):
+            var sql = text
+            if sql.hasPrefix(".") { sql = "0" + sql }
+            if sql.hasPrefix("-.") { sql = "-0" + sql.dropFirst() }
+            if sql.hasSuffix(".") { sql += "0" }
+            return Typed(sql, .float64)
+        case .string(let text):
+            return Typed(quoteString(text), .string, literal: text)
+        case .bytes(let text):
+            let hex = Array(text.utf8).map { byte -> String in
+                let digits = "0123456789ABCDEF".map { $0 }
+                return String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 15)])
+            }.joined()
+            return Typed("X'\(hex)'", .bytes)
+        case .typedLiteral(let type, let value):
+            return try typedLiteral(type: type, value: value, at: at)
+        case .interval:
+            throw SQLError.unsupported("INTERVAL outside DATE_ADD/DATE_SUB or date arithmetic", at)
+        case .column(let parts):
+            return try column(parts, scope: scope, at: at)
+        case .parameter(let name):
+            throw SQLError.unsupported("query parameter @\(name)", at)
+        case .unary(let op, let operand):
+            let value = try self.expression(operand, scope: scope)
+            switch op {
+            case "NOT": return Typed("(NOT \(value.sql))", .bool)
+            case "-":
+                if value.type == .float64 || value.type == .numeric || value.type == .bignumeric { return Typed("(-\(value.sql))", value.type) }
+                return Typed("bq_neg(\(value.sql))", value.type)
+            default: return Typed("(~\(value.sql))", value.type)
+            }
+        case .binary(let op, let left, let right):
+            return try binary(op, left, right, scope: scope, at: at)
+        case .isNull(let operand, let negated):
+            let value = try self.expression(operand, scope: scope)
+            return Typed("(\(value.sql) IS \(negated ? "NOT " : "")NULL)", .bool)
+        case .isBool(let operand, let value, let negated):
+            let typed = try self.expression(operand, scope: scope)
+            return Typed("(\(typed.sql) IS \(negated ? "NOT " : "")\(value ? "TRUE" : "FALSE"))", .bool)
+        case .isDistinct(let left, let right, let negated):
+            let (l, r) = try coercedPair(left, right, scope: scope)
+            return Typed("(\(l.sql) IS \(negated ? "" : "NOT ")\(r.sql))", .bool)
+        case .between(let operand, let low, let high, let negated):
+            let value = try self.expression(operand, scope: scope)
+            let lo = try coerce(try self.expression(low, scope: scope), to: value.type, at: low.location)
+            let hi = try coerce(try self.expression(high, scope: scope), to: value.type, at: high.location)
+            let v = try coerce(value, to: lo.type ?? hi.type, at: operand.location)
+            return Typed("(\(v.sql) \(negated ? "NOT " : "")BETWEEN \(lo.sql) AND \(hi.sql))", .bool)
+        case .inList(let operand, let items, let negated):
+            let value = try self.expression(operand, scope: scope)
+            var list: [String] = []
+            for item in items {
+                list.append(try coerce(try self.expression(item, scope: scope), to: value.type, at: item.location).sql)
+            }
+            return Typed("(\(value.sql) \(negated ? "NOT " : "")IN (\(list.joined(separator: ", "))))", .bool)
+        case .inQuery(let operand, let query, let negated):
+            let value = try self.expression(operand, scope: scope)
+            let generated = try self.query(query, parent: scope)
+            return Typed("(\(value.sql) \(negated ? "NOT " : "")IN (\n\(generated.sql)\n))", .bool)
+        case .inUnnest(let operand, let array, let negated):
+            let value = try self.expression(operand, scope: scope)
+            let list = try self.expression(array, scope: scope)
+            return Typed("(\(value.sql) \(negated ? "NOT " : "")IN (SELECT value FROM json_each(\(list.sql))))", .bool)
+        case .like(let operand, let pattern, let negated):
+            let value = try self.expression(operand, scope: scope)
+            let not = negated ? "NOT " : ""
+            if case .string(let text) = pattern.kind {
+                // LIKE is case-sensitive in BigQuery and not in SQLite; GLOB is case-sensitive.
+                return Typed("(\(not)\(value.sql) GLOB \(quoteString(Self.globPattern(like: text))))", .bool)
+            }
+            let p = try self.expression(pattern, scope: scope)
+            return Typed("(\(not)bq_like(\(value.sql), \(p.sql)))", .bool)
+        case .exists(let query):
+            let generated = try self.query(query, parent: scope)
+            return Typed("(EXISTS (\n\(generated.sql)\n))", .bool)
+        case .subquery(let query):
+            let generated = try self.query(query, parent: scope)
+            if generated.columns.count > 1 {
+                throw SQLError(.semantic, construct: "scalar subquery", message: "a scalar subquery must return one column", location: at)
+            }
+            return Typed("(\n\(generated.sql)\n)", generated.columns.first?.type)
+        case .arrayQuery(let query):
+            let generated = try self.query(query, parent: scope)
+            guard generated.columns.count == 1, let column = generated.columns.first else {
+                throw SQLError(.semantic, construct: "ARRAY(subquery)", message: "ARRAY(subquery) needs a query with one column (use SELECT AS STRUCT)", location: at)
+            }
+            let element = jsonValue(Typed("\"_a\".\(quoteIdentifier(column.name))", column.type))
+            return Typed("(SELECT coalesce(json_group_array(\(element)), '[]') FROM (\n\(generated.sql)\n) AS \"_a\")", .array(column.type))
+        case .caseWhen(let operand, let whens, let otherwise):
+            var sql = "CASE"
+            var type: SQLType?
+            var subject: Typed?
+            if let operand {
+                let typed = try self.expression(operand, scope: scope)
+                subject = typed
+                sql += " " + typed.sql
+            }
+            var results: [Typed] = []
+            for when in whens {
+                var condition = try self.expression(when.condition, scope: scope)
+                if let subject { condition = try coerce(condition, to: subject.type, at: when.condition.location) }
+                let result = try self.expression(when.result, scope: scope)
+                results.append(result)
+                type = supertype(type, result.type)
+                sql += " WHEN \(condition.sql) THEN \(result.sql)"
+            }
+            if let otherwise {
+                let result = try self.expression(otherwise, scope: scope)
+                type = supertype(type, result.type)
+                sql += " ELSE \(result.sql)"
+            }
+            return Typed(sql + " END", type)
+        case .cast(let operand, let target, let safe):
+            return try cast(try self.expression(operand, scope: scope), to: target, safe: safe, at: at)
+        case .call(let call):
+            return try function(call, scope: scope, at: at)
+        case .extract(let part, let operand, let timeZone):
+            var value = try self.expression(operand, scope: scope)
+            if let timeZone {
+                guard case .string(let zone) = timeZone.kind else { throw SQLError.unsupported("EXTRACT … AT TIME ZONE with a zone that is not a literal", at) }
+                // The parts of the civil time in that zone.
+                value = Typed("bq_to_zone(\(value.sql), \(quoteString(zone)))", .datetime)
+            }
+            return try extract(part: part, value, at: at)
+        case .array(let items, let elementType):
+            var element = elementType.flatMap(SQLType.init)
+            var parts: [String] = []
+            for item in items {
+                var typed = try self.expression(item, scope: scope)
+                if let element { typed = try coerce(typed, to: element, at: item.location) }
+                element = supertype(element, typed.type)
+                parts.append(jsonValue(typed))
+            }
+            return Typed(parts.isEmpty ? "'[]'" : "json_array(\(parts.joined(separator: ", ")))", .array(element))
+        case .structLiteral(let fields):
+            var names: [String] = []
+            var types: [SQLType?] = []
+            var parts: [String] = []
+            for (index, field) in fields.enumerated() {
+                let typed = try self.expression(field.value, scope: scope)
+                var name = field.name ?? ""
+                if name.isEmpty, case .column(let path) = field.value.kind, let last = path.last { name = last }
+                if name.isEmpty { name = "_field_\(index + 1)" }
+                names.append(name)
+                types.append(typed.type)
+                parts.append("\(quoteString(name)), \(jsonValue(typed))")
+            }
+            return Typed("json_object(\(parts.joined(separator: ", ")))", .structure(names, types))
+        case .element(let base, let index, let mode):
+            let array = try self.expression(base, scope: scope)
+            let position = try self.expression(index, scope: scope)
+            guard case .array(let element) = array.type ?? .array(nil) else {
+                throw SQLError(.semantic, construct: "array subscript", message: "only arrays can be subscripted", location: at)
+            }
+            return Typed(fromJSON("bq_array_at(\(array.sql), \(position.sql), '\(mode)')", element), element)
+        case .field(let base, let name):
+            let value = try self.expression(base, scope: scope)
+            return structField(value, [name])
+        case .datePart(let part):
+            throw SQLError(.semantic, construct: "date part", message: "\(part) is a date part, not a value", location: at)
+        case .tuple(let items):
+            let parts = try items.map { try self.expression($0, scope: scope).sql }
+            return Typed("(\(parts.joined(separator: ", ")))", nil)
+        case .star:
+            throw SQLError(.syntax, construct: "*", message: "* is only allowed in COUNT(*) and SELECT *", location: at)
+        }
+    }
+
+    static func integerValue(_ text: String) -> Int64? {
+        var digits = Substring(text)
+        var negative = false
+        if digits.hasPrefix("-") {
+            negative = true
+            digits = digits.dropFirst()
+        }
+        if digits.hasPrefix("0x") || digits.hasPrefix("0X") {
+            guard let magnitude = UInt64(digits.dropFirst(2), radix: 16) else { return nil }
+            if negative { return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil }
+            return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
+        }
+        return Int64(text)
+    }
+
+    /// A LIKE pattern as a GLOB pattern: `%` → `*`, `_` → `?`, GLOB's own metacharacters
+    /// bracketed; `\` escapes the next character, as in BigQuery.
+    static func globPattern(like: String) -> String {
+        var out = ""
+        var escaped = false
+        for character in like {
+            if escaped {
+                out += ["*", "?", "["].contains(character) ? "[\(character)]" : String(character)
+                escaped = false
+                continue
+            }
+            switch character {
+            case "\\": escaped = true
+            case "%": out += "*"
+            case "_": out += "?"
+            case "*", "?", "[": out += "[\(character)]"
+            default: out.append(character)
+            }
+        }
+        if escaped { out += "\\" }
+        return out
+    }
+
+    func typedLiteral(type: String, value: String, at: SourceLocation) throws -> Typed {
+        func invalid() -> SQLError {
+            SQLError(.semantic, construct: "\(type) literal", message: "invalid \(type) literal '\(value)'", location: at)
+        }
+        switch type {
+        case "DATE":
+            guard let days = CivilTime.parseDate(value) else { throw invalid() }
+            return Typed(quoteString(CivilTime.formatDate(days)), .date)
+        case "DATETIME":
+            guard let micros = CivilTime.parseDateTime(value) else { throw invalid() }
+            return Typed(quoteString(CivilTime.formatDateTime(micros)), .datetime)
+        case "TIMESTAMP":
+            guard let micros = CivilTime.parseTimestamp(value), CivilTime.inRange(micros: micros) else { throw invalid() }
+            return Typed(quoteString(CivilTime.formatDateTime(micros)), .timestamp)
+        case "TIME":
+            guard let micros = CivilTime.parseTime(value) else { throw invalid() }
+            return Typed(quoteString(CivilTime.formatTime(micros)), .time)
+        case "NUMERIC", "BIGNUMERIC":
+            let trimmed = value.filter { $0 != " " }
+            guard let number = Double(trimmed) else { throw invalid() }
+            return Typed(number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) + ".0" : String(number), type == "NUMERIC" ? .numeric : .bignumeric)
+        case "JSON":
+            return Typed("json(\(quoteString(value)))", .json)
+        default:
+            throw SQLError.unsupported("\(type) literal", at)
+        }
+    }
+
+    // MARK: - Names
+
+    func column(_ parts: [String], scope: Scope, at: SourceLocation) throws -> Typed {
+        let first = parts[0].lowercased()
+        // A qualified name whose first part is a relation alias at some level (correlated
+        // references) resolves there, before any level falls back to letting SQLite resolve it.
+        if parts.count >= 2 {
+            var search: Scope? = scope
+            while let current = search {
+                if current.sources.contains(where: { $0.name == first }) { break }
+                search = current.parent
+            }
+            if let owner = search, owner !== scope {
+                return try column(parts, scope: owner, at: at)
+            }
+        }
+        var level: Scope? = scope
+        while let current = level {
+            if current.aliasesFirst, parts.count == 1, let alias = current.selectAliases[first] {
+                return Typed(quoteIdentifier(parts[0]), alias.type)
+            }
+            // A qualified name: `alias.column[.field…]`.
+            if parts.count >= 2, let source = current.sources.first(where: { $0.name == first && !$0.isUnnest }) {
+                let name = parts[1]
+                var type: SQLType?
+                if let columns = source.columns {
+                    guard let column = columns.first(where: { $0.name.lowercased() == name.lowercased() }) else {
+                        throw SQLError(.semantic, construct: "name", message: "name \(name) not found inside \(parts[0])", location: at)
+                    }
+                    type = column.type
+                }
+                let base = Typed("\(source.qualifier).\(quoteIdentifier(name))", type)
+                return parts.count > 2 ? structField(base, Array(parts[2...])) : base
+            }
+            // An UNNEST alias (the element) or its offset.
+            if let source = current.sources.first(where: { $0.isUnnest && $0.name == first }) {
+                let base = Typed(fromJSONValue("\(source.qualifier).value", source.elementType), source.elementType)
+                return parts.count > 1 ? structField(base, Array(parts[1...])) : base
+            }
+            if parts.count == 1, let source = current.sources.first(where: { $0.isUnnest && $0.offsetName?.lowercased() == first }) {
+                return Typed("\(source.qualifier).key", .int64)
+            }
+            // An unqualified column.
+            let matches = current.sources.filter { source in
+                source.columns?.contains(where: { $0.name.lowercased() == first }) ?? false
+            }
+            if matches.count > 1, !matches.dropFirst().allSatisfy({ $0.hiddenForStar.contains(first) }) {
+                throw SQLError(.semantic, construct: "name", message: "column name \(parts[0]) is ambiguous", location: at)
+            }
+            if let source = matches.first, let column = source.columns?.first(where: { $0.name.lowercased() == first }) {
+                let qualifier = matches.count > 1 ? "" : "\(source.qualifier)."
+                let base = Typed("\(qualifier)\(quoteIdentifier(column.name))", column.type)
+                return parts.count > 1 ? structField(base, Array(parts[1...])) : base
+            }
+            if !current.allKnown {
+                // Some relation's columns are unknown: let SQLite resolve the name.
+                let base = Typed(quoteIdentifier(parts[0]), nil)
+                return parts.count > 1 ? structField(base, Array(parts[1...])) : base
+            }
+            if parts.count == 1, let alias = current.selectAliases[first] {
+                return alias
+            }
+            level = current.parent
+        }
+        if parts.count == 1 && scope.sources.isEmpty && scope.parent == nil {
+            throw SQLError(.semantic, construct: "name", message: "unrecognized name: \(parts[0])", location: at)
+        }
+        throw SQLError(.semantic, construct: "name", message: "unrecognized name: \(parts.joined(separator: "."))", location: at)
+    }
+
+    /// `s.a.b` on a STRUCT stored as JSON.
+    func structField(_ base: Typed, _ path: [String]) -> Typed {
+        var type: SQLType? = base.type
+        for name in path {
+            if case .structure(let names, let types) = type, let index = names.firstIndex(where: { $0.lowercased() == name.lowercased() }) {
+                type = types[index]
+            } else {
+                type = nil
+            }
+        }
+        let jsonPath = "$" + path.map { "." + quoteIdentifier($0) }.joined()
+        return Typed(fromJSON("json_extract(\(base.sql), \(quoteString(jsonPath)))", type), type)
+    }
+
+    /// A value read out of JSON (json_extract, json_each.value) in the storage of its type:
+    /// arrays and structs stay JSON text, booleans are 0/1 already.
+    func fromJSON(_ sql: String, _ type: SQLType?) -> String { sql }
+
+    func fromJSONValue(_ sql: String, _ type: SQLType?) -> String { sql }
+
+    /// A value as a JSON array element or struct field: booleans as JSON booleans, arrays and
+    /// structs as nested JSON (not as strings).
+    func jsonValue(_ typed: Typed) -> String {
+        switch typed.type {
+        case .bool: return "CASE WHEN \(typed.sql) IS NULL THEN NULL WHEN \(typed.sql) THEN json('true') ELSE json('false') END"
+        case .array, .structure, .json: return "json(\(typed.sql))"
+        default: return typed.sql
+        }
+    }
+
+    // MARK: - Operators
+
+    func binary(_ op: String, _ left: Expression, _ right: Expression, scope: Scope, at: SourceLocation) throws -> Typed {
+        switch op {
+        case "AND", "OR":
+            let l = try expression(left, scope: scope)
+            let r = try expression(right, scope: scope)
+            return Typed("(\(l.sql) \(op) \(r.sql))", .bool)
+        case "=", "!=", "<", "<=", ">", ">=":
+            let (l, r) = try coercedPair(left, right, scope: scope)
+            return Typed("(\(l.sql) \(op == "!=" ? "<>" : op) \(r.sql))", .bool)
+        case "+", "-":
+            // Date arithmetic with INTERVAL: DATE + INTERVAL n DAY.
+            if case .interval(let amount, let unit) = right.kind {
+                let base = try expression(left, scope: scope)
+                return try addInterval(base, amount: amount, unit: unit, subtract: op == "-", scope: scope, at: at)
+            }
+            if op == "+", case .interval(let amount, let unit) = left.kind {
+                let base = try expression(right, scope: scope)
+                return try addInterval(base, amount: amount, unit: unit, subtract: false, scope: scope, at: at)
+            }
+            let l = try expression(left, scope: scope)
+            let r = try expression(right, scope: scope)
+            if l.type == .date && r.type == .int64 {
+                return Typed("bq_add_interval('DATE', \(l.sql), \(op == "-" ? "bq_neg(\(r.sql))" : r.sql), 'DAY')", .date)
+            }
+            if op == "+", l.type == .int64, r.type == .date {
+                return Typed("bq_add_interval('DATE', \(r.sql), \(l.sql), 'DAY')", .date)
+            }
+            // DATE - DATE and TIMESTAMP - TIMESTAMP give an INTERVAL in BigQuery: not translated
+            // (never a number computed from the text).
+            if l.type?.isTemporal == true || r.type?.isTemporal == true {
+                throw SQLError.unsupported("\(l.type?.description ?? "?") \(op) \(r.type?.description ?? "?") (use DATE_DIFF/TIMESTAMP_DIFF or DATE_ADD)", at)
+            }
+            return arithmetic(op, l, r)
+        case "*":
+            return arithmetic(op, try expression(left, scope: scope), try expression(right, scope: scope))
+        case "/":
+            // `/` is FLOAT64 division, an error on zero (SAFE_DIVIDE gives NULL):
+            // https://cloud.google.com/bigquery/docs/reference/standard-sql/operators#arithmetic_operators
+            let l = try expression(left, scope: scope)
+            let r = try expression(right, scope: scope)
+            let type: SQLType = (l.type == .numeric || r.type == .numeric) && l.type != .float64 && r.type != .float64 ? .numeric : .float64
+            return Typed("bq_divide(\(l.sql), \(r.sql))", type)
+        case "||":
+            let l = try expression(left, scope: scope)
+            let r = try expression(right, scope: scope)
+            if case .array = l.type { return Typed("bq_array_concat(\(l.sql), \(r.sql))", l.type) }
+            return Typed("(\(l.sql) || \(r.sql))", l.type == .bytes ? .bytes : .string)
+        case "&", "|", "^", "<<", ">>":
+            let l = try expression(left, scope: scope)
+            let r = try expression(right, scope: scope)
+            if op == "^" { return Typed("((\(l.sql) | \(r.sql)) - (\(l.sql) & \(r.sql)))", .int64) }
+            return Typed("(\(l.sql) \(op) \(r.sql))", .int64)
+        default:
+            throw SQLError.unsupported("operator \(op)", at)
+        }
+    }
+
+    /// `+ - *` keeping BigQuery's types: INT64 with INT64 is checked for overflow (an error in
+    /// BigQuery, a silent conversion to REAL in SQLite); FLOAT64 uses SQLite's operator.
+    func arithmetic(_ op: String, _ l: Typed, _ r: Typed) -> Typed {
+        let type: SQLType?
+        if l.type == .float64 || r.type == .float64 {
+            type = .float64
+        } else if l.type == .int64 && r.type == .int64 {
+            type = .int64
+        } else if (l.type == .numeric || l.type == .int64) && (r.type == .numeric || r.type == .int64) {
+            type = .numeric
+        } else {
+            type = l.type ?? r.type
+        }
+        if type == .float64 || type == .numeric || type == .bignumeric {
+            return Typed("(\(l.sql) \(op) \(r.sql))", type)
+        }
+        let name = op == "+" ? "bq_add" : op == "-" ? "bq_subtract" : "bq_multiply"
+        return Typed("\(name)(\(l.sql), \(r.sql))", type)
+    }
+
+    func addInterval(_ base: Typed, amount: Expression, unit: String, subtract: Bool, scope: Scope, at: SourceLocation) throws -> Typed {
+        let n = try expression(amount, scope: scope)
+        // DATE + INTERVAL is a DATETIME in BigQuery (interval arithmetic operators:
+        // https://cloud.google.com/bigquery/docs/reference/standard-sql/operators#interval_arithmetic_operators).
+        var kind = temporalKind(base.type) ?? "DATETIME"
+        if kind == "DATE" { kind = "DATETIME" }
+        let value = subtract ? "bq_neg(\(n.sql))" : n.sql
+        return Typed("bq_add_interval('\(kind)', \(base.sql), \(value), '\(unit)')", SQLType(TypeName(kind)))
+    }
+
+    func temporalKind(_ type: SQLType?) -> String? {
+        switch type {
+        case .date: return "DATE"
+        case .datetime: return "DATETIME"
+        case .timestamp: return "TIMESTAMP"
+        case .time: return "TIME"
+        default: return nil
+        }
+    }
+
+    /// Both sides of a comparison, a string literal coerced to the other side's DATE, DATETIME,
+    /// TIMESTAMP or TIME (https://cloud.google.com/bigquery/docs/reference/standard-sql/conversion_rules#coercion),
+    /// and a DATE compared with a DATETIME/TIMESTAMP taken at midnight.
+    func coercedPair(_ left: Expression, _ right: Expression, scope: Scope) throws -> (Typed, Typed) {
+        var l = try expression(left, scope: scope)
+        var r = try expression(right, scope: scope)
+        l = try coerce(l, to: r.type, at: left.location)
+        r = try coerce(r, to: l.type, at: right.location)
+        if l.type == .date && (r.type == .datetime || r.type == .timestamp) { l = Typed("(\(l.sql) || ' 00:00:00')", r.type) }
+        if r.type == .date && (l.type == .datetime || l.type == .timestamp) { r = Typed("(\(r.sql) || ' 00:00:00')", l.type) }
+        return (l, r)
+    }
+
+    /// A string literal as a literal of `type` when BigQuery would coerce it.
+    func coerce(_ value: Typed, to type: SQLType?, at: SourceLocation) throws -> Typed {
+        guard let literal = value.literal, let type else { return value }
+        switch type {
+        case .date: return try typedLiteral(type: "DATE", value: literal, at: at)
+        case .datetime: return try typedLiteral(type: "DATETIME", value: literal, at: at)
+        case .timestamp: return try typedLiteral(type: "TIMESTAMP", value: literal, at: at)
+        case .time: return try typedLiteral(type: "TIME", value: literal, at: at)
+        default: return value
+        }
+    }
+
+    // MARK: - CAST
+
+    /// `CAST`/`SAFE_CAST` (https://cloud.google.com/bigquery/docs/reference/standard-sql/conversion_functions):
+    /// done by `bq_cast(value, from, to, safe)` so that BigQuery's rules hold (FLOAT64 → INT64
+    /// rounds half away from zero, a bad string is an error, BOOL → STRING is `true`).
+    func cast(_ value: Typed, to target: TypeName, safe: Bool, at: SourceLocation) throws -> Typed {
+        guard let type = SQLType(target) else { throw SQLError.unsupported("CAST to \(target)", at) }
+        if case .array = type { if case .array = value.type ?? .array(nil) { return Typed(value.sql, type) } }
+        if case .structure = type { throw SQLError.unsupported("CAST to STRUCT", at) }
+        if value.literal != nil, type.isTemporal {
+            if safe, (try? coerce(value, to: type, at: at)) == nil { return Typed("NULL", type) }
+            return try coerce(value, to: type, at: at)
+        }
+        if value.type == type { return Typed(value.sql, type) }
+        if value.type == .int64 && type == .float64 { return Typed("CAST(\(value.sql) AS REAL)", type) }
+        let from = value.type?.description ?? ""
+        return Typed("bq_cast(\(value.sql), '\(from)', '\(type)', \(safe ? 1 : 0))", type)
+    }
+}

@@ -1,0 +1,121 @@
+/// A SQL dialect OpsFlow reads or writes.
+///
+/// A dialect is data: the semantic flags that make the same text mean different things
+/// (sqlglot's `Dialect`). The translator reads BigQuery and writes SQLite.
+public enum SQLDialect: String, Sendable, Hashable, CaseIterable {
+    case bigQuery = "bigquery"
+    case sqlite
+
+    /// The dialect a profile names (`bigquery`, `sqlite`), case-insensitively.
+    public init?(name: String) {
+        self.init(rawValue: name.lowercased())
+    }
+
+    /// Semantic flags of the dialect.
+    public struct Semantics: Sendable, Hashable {
+        /// `/` on integers gives a float (BigQuery) or an integer (SQLite).
+        public var floatDivision: Bool
+        /// Dividing by zero is an error (BigQuery) or NULL (SQLite).
+        public var divisionByZeroIsError: Bool
+        /// `LIKE` compares case-sensitively.
+        public var caseSensitiveLike: Bool
+        /// NULLs sort first in ascending order.
+        public var nullsFirstAscending: Bool
+        /// The first day of a `WEEK`: 0 = Sunday.
+        public var weekStart: Int
+        /// Integer overflow is an error (else: a silent conversion to a float).
+        public var integerOverflowIsError: Bool
+        /// The identifier quote character.
+        public var identifierQuote: Character
+    }
+
+    public var semantics: Semantics {
+        switch self {
+        case .bigQuery:
+            // https://cloud.google.com/bigquery/docs/reference/standard-sql/operators
+            return Semantics(floatDivision: true, divisionByZeroIsError: true, caseSensitiveLike: true,
+                             nullsFirstAscending: true, weekStart: 0, integerOverflowIsError: true, identifierQuote: "`")
+        case .sqlite:
+            // https://www.sqlite.org/lang_expr.html
+            return Semantics(floatDivision: false, divisionByZeroIsError: false, caseSensitiveLike: false,
+                             nullsFirstAscending: true, weekStart: 0, integerOverflowIsError: false, identifierQuote: "\"")
+        }
+    }
+}
+
+/// The result of a translation: the SQLite SQL to run and what it returns.
+public struct Translation: Sendable, Hashable {
+    /// SQLite SQL; several `;`-separated statements when the input had several (or when one
+    /// BigQuery statement needs several, like `CREATE OR REPLACE TABLE` or `MERGE`).
+    public var sql: String
+    /// The output columns of the last statement (empty when it returns no rows), each with its
+    /// BigQuery type when the translator knows it.
+    public var columns: [SQLColumn]
+    /// Whether the input was a single query (SELECT / WITH), as `replaceTable` needs.
+    public var isQuery: Bool
+    /// The SQLite statements one by one (``sql`` is them joined with `;`), so a caller can run
+    /// the leading ones before compiling the next (SQLite compiles against the current schema).
+    public var statements: [String]
+}
+
+/// Translates GoogleSQL (BigQuery's SQL) to SQLite SQL that returns what BigQuery returns.
+///
+/// ```swift
+/// let t = try SQLTranslator.translate("SELECT DATE_DIFF(DATE '2025-03-01', DATE '2025-02-01', DAY) AS d")
+/// // t.sql: SELECT bq_diff('DATE', '2025-03-01', '2025-02-01', 'DAY') AS "d"
+/// // t.columns: [d INT64]
+/// ```
+///
+/// The SQL calls `bq_*` functions that `WarehouseSQLite` registers on every connection.
+/// Relations: a path `project.dataset.table`, `dataset.table`, `` `dataset.table` ``,
+/// `` `dataset`.`table` `` or the string `"dataset.table"` becomes the SQLite identifier
+/// `"dataset.table"`.
+///
+/// Errors: ``SQLError`` — `syntax` for text that is not GoogleSQL, `unsupported` (with the
+/// construct) for what is not translated, `semantic` for what BigQuery itself rejects; all with
+/// the line and column in `sql`.
+///
+/// Not translated (an `unsupported` error, never a different query): query parameters, time
+/// zones that are not literals, a zone argument of `*_TRUNC`/`PARSE_TIMESTAMP`, `%Z`/`%z` with a
+/// zone other than UTC, `DATE - DATE` (INTERVAL values), `LAG`/`LEAD … IGNORE NULLS`,
+/// `COUNT(DISTINCT …) OVER`, `GROUP BY CUBE/GROUPING SETS`, `TABLESAMPLE`, `FOR SYSTEM_TIME AS OF`, `NATURAL JOIN`,
+/// `CAST … FORMAT`, `INTERVAL` values outside date arithmetic, `MD5` other than `TO_HEX(MD5(…))`,
+/// dotted function families (`NET.*`, `KEYS.*`, `AEAD.*`), GEOGRAPHY, and any function not in the
+/// generator's table. Known differences: NUMERIC/BIGNUMERIC are stored as FLOAT64; NaN is stored
+/// as NULL by SQLite; regular expressions are ICU's, not RE2's.
+public enum SQLTranslator {
+    /// Translates `sql` (one or more `;`-separated statements).
+    /// - Parameters:
+    ///   - from: the dialect of `sql`; only ``SQLDialect/bigQuery`` is translated, ``SQLDialect/sqlite`` passes through.
+    ///   - to: only ``SQLDialect/sqlite``.
+    ///   - catalog: what is known of existing relations (columns for `SELECT *`, types).
+    public static func translate(_ sql: String, from: SQLDialect = .bigQuery, to: SQLDialect = .sqlite, catalog: SQLCatalog = .empty) throws -> Translation {
+        guard to == .sqlite else {
+            throw SQLError(.unsupported, construct: "target dialect \(to.rawValue)", message: "only SQLite is generated", location: SourceLocation(line: 1, column: 1, offset: 0))
+        }
+        if from == .sqlite { return Translation(sql: sql, columns: [], isQuery: false, statements: [sql]) }
+        let statements = try Parser.parse(sql)
+        guard !statements.isEmpty else {
+            throw SQLError(.syntax, construct: "statement", message: "the SQL holds no statement", location: SourceLocation(line: 1, column: 1, offset: 0))
+        }
+        let generator = SQLiteGenerator(catalog: catalog)
+        var parts: [String] = []
+        var columns: [SQLColumn] = []
+        for statement in statements {
+            let generated = try generator.statement(statement)
+            parts += generated.sql
+            columns = generated.columns
+        }
+        var isQuery = false
+        if statements.count == 1, case .query = statements[0] { isQuery = true }
+        return Translation(sql: parts.joined(separator: ";\n"), columns: columns, isQuery: isQuery, statements: parts)
+    }
+
+    /// Translates one BigQuery expression (for tests and `opsflow sql translate -e`).
+    public static func translateExpression(_ sql: String, catalog: SQLCatalog = .empty) throws -> (sql: String, type: SQLType?) {
+        let expression = try Parser.parseExpression(sql)
+        let generator = SQLiteGenerator(catalog: catalog)
+        let typed = try generator.expression(expression, scope: Scope(parent: nil))
+        return (typed.sql, typed.type)
+    }
+}
