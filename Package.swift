@@ -52,7 +52,7 @@ let package = Package(
         ], exclude: ["API.md"]),
         // `opsflow` itself: argument parsing only.
         .executableTarget(name: "CLI", dependencies: [
-            "Run", "Compile", "Project", "Warehouse", "WarehouseSQLite", "WarehousePostgres", "Demo", "Web",
+            "Run", "Compile", "Project", "Warehouse", "WarehouseSQLite", "WarehousePostgres", "Demo", "Web", "SQL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Parse+render benchmark against Python Jinja2 (bench/jinja_bench.sh).

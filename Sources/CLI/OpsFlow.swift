@@ -12,7 +12,7 @@ struct OpsFlow: ParsableCommand {
         version: OpsFlowVersion.current,
         subcommands: [
             Debug.self, Parse.self, Compile.self, RunCommand.self, TestCommand.self, Seed.self, Build.self,
-            List.self, Show.self, Clean.self, Init.self, DemoCommand.self, Serve.self, Docs.self,
+            List.self, Show.self, Clean.self, Init.self, DemoCommand.self, Serve.self, Docs.self, SQLCommand.self,
         ]
     )
 
