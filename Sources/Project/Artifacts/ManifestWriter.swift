@@ -23,7 +23,7 @@ public struct ManifestMetadata: Sendable {
 ///
 /// Field names, shapes and key order are dbt-core 1.12's; tools that read dbt manifests (dbt's
 /// artifact parser, docs sites, lineage tools) read this one. The tree is built as `ConfigValue`s
-/// (ordered dictionaries) and serialized by Foundation's `JSONEncoder`; maps keyed by unique id
+/// (ordered dictionaries) and serialized by `ConfigValue.writeJSON`; maps keyed by unique id
 /// are written in sorted key order, so the output is deterministic.
 public enum ManifestWriter {
     /// The schema URL written as `dbt_schema_version`.
@@ -96,10 +96,8 @@ public enum ManifestWriter {
         }
     }
 
-    /// Encodes the tree with `JSONEncoder`, one entry of each large map (`nodes`, `sources`, …) at
-    /// a time on every core, and joins the encoded pieces in order. The output is the same JSON
-    /// a single `JSONEncoder().encode(tree)` call gives; one call on a 10,000-model tree is several
-    /// times slower (the encoder builds the whole document in memory before writing).
+    /// Encodes the tree one entry of each large map (`nodes`, `sources`, …) at a time on every
+    /// core (``ConfigValue/jsonBytes``), and joins the pieces in order.
     static func encodeInParallel(_ tree: ConfigValue) throws -> Data {
         guard case .dict(let root) = tree else { return try JSONEncoder().encode(tree) }
         var jobs: [ConfigValue] = []
@@ -116,10 +114,8 @@ public enum ManifestWriter {
         let results = UnsafeResultBuffer<Result<Data, Error>>(count: jobs.count)
         let work = jobs
         DispatchQueue.concurrentPerform(iterations: work.count) { i in
-            let encoder = JSONEncoder()
-            results[i] = Result { try encoder.encode(work[i]) }
+            results[i] = .success(Data(work[i].jsonBytes))
         }
-        let keyEncoder = JSONEncoder()
         var out = Data()
         out.append(UInt8(ascii: "{"))
         var next = 0
@@ -130,13 +126,13 @@ public enum ManifestWriter {
         }
         for (i, entry) in layout.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(try keyEncoder.encode(entry.key))
+            out.append(contentsOf: ConfigValue.string(entry.key).jsonBytes)
             out.append(UInt8(ascii: ":"))
             guard let children = entry.children else { out.append(try piece()); continue }
             out.append(UInt8(ascii: "{"))
             for (j, child) in children.enumerated() {
                 if j > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(try keyEncoder.encode(child))
+                out.append(contentsOf: ConfigValue.string(child).jsonBytes)
                 out.append(UInt8(ascii: ":"))
                 out.append(try piece())
             }

@@ -39,7 +39,7 @@ public enum RunResultsWriter {
         let object = jsonObject(
             results: results, invocationId: invocationId, startedAt: startedAt, elapsedTime: elapsedTime,
             dbtVersion: dbtVersion, args: args)
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        let data = try JSONSerialization.data(withJSONObject: object, options: [])
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try data.write(to: url, options: .atomic)
     }
@@ -73,14 +73,17 @@ public enum RunResultsWriter {
         return object
     }
 
-    /// dbt's artifact timestamps: ISO 8601 in UTC with microseconds and a `Z`.
+    /// dbt's artifact timestamps: ISO 8601 in UTC with microseconds and a `Z`
+    /// (`2026-11-30T04:49:15.123456Z`), formatted without a formatter object per call.
     static func timestamp(_ date: Date) -> String {
         let seconds = date.timeIntervalSince1970
         let whole = floor(seconds)
-        let micros = Int(((seconds - whole) * 1_000_000).rounded()) % 1_000_000
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        let base = formatter.string(from: Date(timeIntervalSince1970: whole)).dropLast()  // drop the Z
-        return base + String(format: ".%06dZ", micros)
+        let micros = min(999_999, max(0, Int(((seconds - whole) * 1_000_000).rounded())))
+        var time = time_t(whole)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+                      Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), micros)
     }
 }
