@@ -32,11 +32,17 @@ let package = Package(
         .target(name: "Run", dependencies: [
             "Compile", "Project", "Warehouse", .product(name: "CSV", package: "CSV.swift"),
         ]),
+        // What runs around a build: loads, sensors, schedules, alerts, reverse-ETL syncs, run history.
+        .target(name: "Ops", dependencies: [
+            "Run", "Project", "Compile", "Warehouse",
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "CSV", package: "CSV.swift"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         // Deterministic generator of the OpsFlow Analytics raw extracts.
         .target(name: "Demo"),
         // `opsflow` itself: argument parsing only.
         .executableTarget(name: "CLI", dependencies: [
-            "Run", "Compile", "Project", "Warehouse", "WarehouseSQLite", "Demo",
+            "Run", "Compile", "Project", "Warehouse", "WarehouseSQLite", "Demo", "Ops",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Parse+render benchmark against Python Jinja2 (bench/jinja_bench.sh).
@@ -48,6 +54,9 @@ let package = Package(
                     exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "RunTests", dependencies: ["Run", "Compile", "Project", "Warehouse", "WarehouseSQLite", "Demo"]),
         .testTarget(name: "CLITests", dependencies: []),
+        .testTarget(name: "OpsTests", dependencies: [
+            "Ops", "Run", "Project", "Warehouse", "WarehouseSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+        ], exclude: ["Support/http_server.py"]),
     ],
     swiftLanguageModes: [.v6]
 )
