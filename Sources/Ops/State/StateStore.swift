@@ -100,15 +100,19 @@ public final class StateStore: Sendable {
                     synced_at TEXT NOT NULL,
                     PRIMARY KEY (target, sync, row_key)
                 );
-                CREATE TABLE sync_failed_batches (
+                -- Batches written before they are sent (an outbox): a batch whose answer never came,
+                -- or that kept failing, is resent by the next run with the same idempotency key.
+                CREATE TABLE sync_outbox (
                     target TEXT NOT NULL,
                     sync TEXT NOT NULL,
                     idempotency_key TEXT NOT NULL,
+                    seq INTEGER NOT NULL,          -- creation order, resent in this order
                     operation TEXT NOT NULL,       -- upsert | delete
                     rows TEXT NOT NULL,            -- JSON array of {key, hash, payload}
+                    status TEXT NOT NULL,          -- pending | failed
                     attempts INTEGER NOT NULL,
                     last_error TEXT,
-                    failed_at TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
                     PRIMARY KEY (target, sync, idempotency_key)
                 );
                 """)
