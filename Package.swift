@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: []),
         .testTarget(name: "OpsTests", dependencies: [
             "Ops", "Run", "Project", "Warehouse", "WarehouseSQLite", .product(name: "GRDB", package: "GRDB.swift"),
-        ], exclude: ["Support/http_server.py"]),
+        ], exclude: ["Support/http_server.py", "Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
