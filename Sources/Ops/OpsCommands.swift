@@ -24,11 +24,22 @@ public enum OpsCommands {
             let contract = try SourceContract(source: try workspace.source(source))
             let loader = SourceLoader(adapter: workspace.adapter, state: workspace.state, targetName: workspace.target.name,
                                       log: { say($0) })
-            let results = try loader.load(contract, files: files, options: loadOptions)
+            let run = RunRecord(kind: "load", job: source, command: "load \(source) " + files.map { ($0 as NSString).lastPathComponent }.joined(separator: " "),
+                                target: workspace.target.name, startedAt: Date())
+            try workspace.state.startRun(run)
+            let results: [FileLoadResult]
+            do {
+                results = try loader.load(contract, files: files, options: loadOptions)
+            } catch {
+                try? workspace.state.finishRun(id: run.id, endedAt: Date(), status: "error", exitCode: 2, summary: String(describing: error))
+                throw error
+            }
             let loaded = results.reduce(0) { $0 + $1.loadedRows }
             let quarantined = results.reduce(0) { $0 + $1.quarantinedRows }
             let skipped = results.filter { $0.status == .alreadyLoaded }.count
-            say("Done. FILES=\(results.count) LOADED_ROWS=\(loaded) QUARANTINED_ROWS=\(quarantined) ALREADY_LOADED_FILES=\(skipped)")
+            let summary = "FILES=\(results.count) LOADED_ROWS=\(loaded) QUARANTINED_ROWS=\(quarantined) ALREADY_LOADED_FILES=\(skipped)"
+            try workspace.state.finishRun(id: run.id, endedAt: Date(), status: "success", exitCode: 0, summary: summary)
+            say("Done. " + summary)
             return 0
         } catch {
             return fail(error)
@@ -78,6 +89,57 @@ extension OpsCommands {
             return failed ? 1 : 0
         } catch {
             return fail(error, redactor: redactor)
+        }
+    }
+}
+
+extension OpsCommands {
+    /// `opsflow runs`: the run history, newest first (a table, or JSON lines with `json`).
+    public static func runs(projectDir: String?, limit: Int, job: String?, json: Bool) -> Int32 {
+        do {
+            let root = URL(fileURLWithPath: projectDir ?? FileManager.default.currentDirectoryPath).standardizedFileURL.path
+            let state = try StateStore(path: StateStore.defaultPath(projectDir: root))
+            let runs = try state.runs(limit: limit, job: job)
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                encoder.dateEncodingStrategy = .iso8601
+                for run in runs { say(String(decoding: try encoder.encode(run), as: UTF8.self)) }
+                return 0
+            }
+            if runs.isEmpty { say("No runs recorded yet."); return 0 }
+            say("started_at                status       kind   job / command")
+            for run in runs {
+                let started = StateStore.timestamp(run.startedAt).prefix(23)
+                let status = run.status.padding(toLength: 12, withPad: " ", startingAt: 0)
+                let kind = run.kind.padding(toLength: 6, withPad: " ", startingAt: 0)
+                say("\(started)   \(status) \(kind) \(run.job.map { "\($0): " } ?? "")\(run.command)\(run.summary.map { " — \($0)" } ?? "")")
+            }
+            return 0
+        } catch {
+            return fail(error)
+        }
+    }
+
+    /// `opsflow alert`: alerts on `target/run_results.json` through the channels of `opsflow.yml`.
+    /// Always exits 0 when the alert could be built: a delivery failure never fails the caller.
+    public static func alert(options: InvocationOptions, adapters: [AdapterFactory], transport: any HTTPTransport = URLSessionTransport()) -> Int32 {
+        do {
+            let workspace = try OpsWorkspace(options: options, adapters: adapters)
+            defer { workspace.close() }
+            let config = try OpsConfig.load(projectDir: workspace.root)
+            guard let alerts = config.alerts else { say("No alerts configured in opsflow.yml."); return 0 }
+            let path = workspace.targetDir.appendingPathComponent("run_results.json").path
+            guard let alert = try BuildAlert.fromRunResults(path: path, project: workspace.loaded.project.name,
+                                                            target: workspace.target.name, statuses: Set(alerts.on)) else {
+                say("Nothing to alert on in \(path).")
+                return 0
+            }
+            let (sinks, redactor) = try AlertDispatcher.sinks(alerts, environment: workspace.environment, transport: transport, clock: SystemClock())
+            AlertDispatcher(sinks: sinks, state: workspace.state, redactor: redactor, log: { say($0) }).dispatch(alert)
+            return 0
+        } catch {
+            return fail(error)
         }
     }
 }
