@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Run
 
 /// What a sensor's poke found.
 public enum SensorOutcome: Sendable, Hashable {
@@ -120,5 +121,56 @@ public struct InboxSensor: Sendable {
             }
         }
         return .triggered(loaded: loaded, buildExitCode: build(selection))
+    }
+}
+
+extension OpsCommands {
+    /// `opsflow sensor <name>`: pokes until the files arrive and the build ran (or once with
+    /// `once`). Exit: the build's code; 0 while waiting with `once`; 1 when late with `once`.
+    public static func sensor(options: InvocationOptions, adapters: [AdapterFactory], name: String, once: Bool,
+                              pollSeconds: Double, clock: any OpsClock = SystemClock()) -> Int32 {
+        do {
+            let workspace = try OpsWorkspace(options: options, adapters: adapters)
+            defer { workspace.close() }
+            let config = try OpsConfig.load(projectDir: workspace.root)
+            guard let sensorConfig = config.sensors[name] else {
+                throw OpsError(.notFound, "opsflow.yml declares no sensor '\(name)'", hint: "declared: \(config.sensors.keys.sorted().joined(separator: ", "))")
+            }
+            let sensor = InboxSensor(name: name, config: sensorConfig, root: workspace.root)
+            let loader = SourceLoader(adapter: workspace.adapter, state: workspace.state, targetName: workspace.target.name,
+                                      clock: clock, log: { say($0) })
+            var dispatcher: AlertDispatcher?
+            if let alerts = config.alerts {
+                // A missing alert channel is reported, never a reason not to load and build.
+                do {
+                    let (sinks, redactor) = try AlertDispatcher.sinks(alerts, environment: workspace.environment,
+                                                                      transport: URLSessionTransport(), clock: clock)
+                    dispatcher = AlertDispatcher(sinks: sinks, state: workspace.state, clock: clock, redactor: redactor, log: { say($0) })
+                } catch {
+                    say("Warning: alerts are off for this sensor: \(error)")
+                }
+            }
+            while true {
+                let outcome = try sensor.poke(now: clock.now, contract: { try SourceContract(source: try workspace.source($0)) },
+                                              loader: loader, build: { selection in
+                    var buildOptions = options
+                    buildOptions.select = selection
+                    return Invocation(options: buildOptions, adapters: adapters).run(.build)
+                }, alert: { alert in
+                    say("Sensor \(name): files late: \(alert.nodes.map(\.uniqueId).joined(separator: ", "))")
+                    dispatcher?.dispatch(alert)
+                })
+                switch outcome {
+                case .triggered(_, let code): return code
+                case .waiting(let missing):
+                    if once { say("Sensor \(name): waiting for \(missing.joined(separator: ", "))"); return 0 }
+                case .late:
+                    if once { return 1 }
+                }
+                clock.sleep(seconds: pollSeconds)
+            }
+        } catch {
+            return fail(error)
+        }
     }
 }
