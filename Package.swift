@@ -42,6 +42,12 @@ let package = Package(
         .target(name: "Run", dependencies: [
             "Compile", "Project", "Warehouse", .product(name: "CSV", package: "CSV.swift"),
         ]),
+        // What runs around a build: loads, sensors, schedules, alerts, reverse-ETL syncs, run history.
+        .target(name: "Ops", dependencies: [
+            "Run", "Project", "Compile", "Warehouse",
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "CSV", package: "CSV.swift"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         // Deterministic generator of the OpsFlow Analytics raw extracts.
         .target(name: "Demo"),
         // `opsflow serve` and `opsflow docs generate`: lineage, docs, runs and dashboards as HTML + SVG.
@@ -52,7 +58,7 @@ let package = Package(
         ], exclude: ["API.md"]),
         // `opsflow` itself: argument parsing only.
         .executableTarget(name: "CLI", dependencies: [
-            "Run", "Compile", "Project", "Warehouse", "WarehouseSQLite", "WarehousePostgres", "Demo", "Web", "SQL",
+            "Run", "Compile", "Project", "Warehouse", "WarehouseSQLite", "WarehousePostgres", "Demo", "Web", "SQL", "Ops",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Parse+render benchmark against Python Jinja2 (bench/jinja_bench.sh).
@@ -68,6 +74,9 @@ let package = Package(
         .testTarget(name: "WebTests", dependencies: ["Web", "Warehouse"]),
         // End-to-end tests of the built `opsflow` binary; depending on CLI makes `swift build --build-tests` build it.
         .testTarget(name: "CLITests", dependencies: ["CLI"], exclude: ["Fixtures"]),
+        .testTarget(name: "OpsTests", dependencies: [
+            "Ops", "Run", "Project", "Warehouse", "WarehouseSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+        ], exclude: ["Support/http_server.py", "Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

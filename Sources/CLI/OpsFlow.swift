@@ -13,6 +13,7 @@ struct OpsFlow: ParsableCommand {
         subcommands: [
             Debug.self, Parse.self, Compile.self, RunCommand.self, TestCommand.self, Seed.self, Build.self,
             List.self, Show.self, Clean.self, Init.self, DemoCommand.self, Serve.self, Docs.self, SQLCommand.self,
+            Load.self, Sync.self, Runs.self, Alert.self, Schedule.self, SourceCommand.self, SensorCommand.self,
         ]
     )
 

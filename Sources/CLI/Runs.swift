@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import Ops
+import Run
+
+/// `opsflow runs`: the recorded run history (loads, syncs, scheduled jobs).
+struct Runs: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List recorded runs, newest first.")
+
+    @Option(name: .customLong("project-dir"), help: "The folder with dbt_project.yml (default: the current folder).")
+    var projectDir: String?
+
+    @Option(help: "At most this many runs.")
+    var limit: Int = 20
+
+    @Option(help: "Only this job's or sync's runs.")
+    var job: String?
+
+    @Flag(help: "One JSON object per line.")
+    var json = false
+
+    func run() throws {
+        let code = OpsCommands.runs(projectDir: projectDir, limit: limit, job: job, json: json)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// `opsflow alert`: sends the alert of the last run's results (for wrappers and CI steps).
+struct Alert: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Alert on target/run_results.json through the channels in opsflow.yml.")
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let code = OpsCommands.alert(options: common.invocationOptions(), adapters: AdapterRegistry.standard)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
