@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Ops
 import Run
 
 /// `opsflow`: the root command. Each verb is one subcommand; they only parse arguments and call
@@ -114,7 +115,21 @@ extension CommonOptions {
 }
 
 /// Runs a verb through the library and exits with its code.
+///
+/// After a verb that runs nodes, the alert channels of `opsflow.yml` (if any) hear about failures
+/// (and warnings when configured); delivering an alert never changes the exit code.
 func perform(_ command: InvocationCommand, _ options: InvocationOptions) throws {
     let code = Invocation(options: options, adapters: AdapterRegistry.standard).run(command)
+    if [.run, .test, .seed, .build].contains(command), code != 2, shouldAlert(code: code, options: options) {
+        _ = OpsCommands.alert(options: options, adapters: AdapterRegistry.standard)
+    }
     if code != 0 { throw ExitCode(code) }
+}
+
+/// Whether the project declares alerts that this outcome can trigger.
+private func shouldAlert(code: Int32, options: InvocationOptions) -> Bool {
+    let projectDir = options.projectDir ?? FileManager.default.currentDirectoryPath
+    guard FileManager.default.fileExists(atPath: projectDir + "/opsflow.yml"),
+          let alerts = (try? OpsConfig.load(projectDir: projectDir))?.alerts else { return false }
+    return code == 1 || alerts.on.contains("warn")
 }
