@@ -166,11 +166,20 @@ public enum ProjectLoader {
 /// `@unchecked Sendable`: no two iterations touch the same slot, and it is read only after
 /// `concurrentPerform` returns.
 final class UnsafeResultBuffer<T>: @unchecked Sendable {
-    private var storage: [T?]
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    // One fixed allocation: concurrent writers touch disjoint slots and never the buffer itself
+    // (a Swift array property would be accessed — and possibly moved — by every writer at once).
+    private let storage: UnsafeMutableBufferPointer<T?>
+    init(count: Int) {
+        storage = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
+        storage.initialize(repeating: nil)
+    }
+    deinit {
+        storage.deinitialize()
+        storage.deallocate()
+    }
     subscript(i: Int) -> T? {
-        get { storage[i] ?? nil }
-        set { storage.withUnsafeMutableBufferPointer { $0[i] = newValue } }
+        get { storage[i] }
+        set { storage[i] = newValue }
     }
 }
 
