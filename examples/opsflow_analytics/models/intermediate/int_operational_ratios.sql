@@ -1,7 +1,7 @@
 -- For the orders picked up on a day, per client type and business type: the share created the same
 -- day (T), 1–4 days before (T-1 … T-4) or earlier (Others), and the share picked up in each shift.
 -- Counted in two steps (per creation lag and shift, then each count divided by its day's total)
--- so that each order's dates are computed once, whatever the warehouse does with the staging view.
+-- so that each order's dates are computed once, however the staging model is materialised.
 
 with picked_up as (
 
