@@ -17,14 +17,14 @@ select
     today.orders_count,
     previous_day.orders_count as previous_day_orders,
     last_week.orders_count as same_weekday_last_week_orders,
-    {{ ratio('today.orders_count', 'previous_day.orders_count') }} as day_over_day_growth,
-    {{ ratio('today.orders_count', 'last_week.orders_count') }} as week_over_week_growth
+    safe_divide(today.orders_count, previous_day.orders_count) as day_over_day_growth,
+    safe_divide(today.orders_count, last_week.orders_count) as week_over_week_growth
 from daily as today
 left join daily as previous_day
     on previous_day.client_type = today.client_type
     and previous_day.business_type = today.business_type
-    and previous_day.order_date = date({{ dbt.dateadd('day', -1, 'today.order_date') }})
+    and previous_day.order_date = date_sub(today.order_date, interval 1 day)
 left join daily as last_week
     on last_week.client_type = today.client_type
     and last_week.business_type = today.business_type
-    and last_week.order_date = date({{ dbt.dateadd('day', -7, 'today.order_date') }})
+    and last_week.order_date = date_sub(today.order_date, interval 7 day)

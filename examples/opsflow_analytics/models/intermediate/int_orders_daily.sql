@@ -30,8 +30,9 @@ segments as (
 
 select
     calendar.order_date,
-    {{ day_of_week('calendar.order_date') }} as weekday_number,
-    {{ weekday_name('calendar.order_date') }} as weekday_name,
+    -- BigQuery's DAYOFWEEK is 1 = Sunday … 7 = Saturday; the column is 0 = Sunday … 6 = Saturday.
+    extract(dayofweek from calendar.order_date) - 1 as weekday_number,
+    format_date('%a', calendar.order_date) as weekday_name,
     segments.client_type,
     segments.business_type,
     coalesce(counts.orders_count, 0) as orders_count

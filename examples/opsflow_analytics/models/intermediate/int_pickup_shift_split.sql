@@ -5,36 +5,22 @@
 
 {%- set history_days = 7 * (var('forecast_history_weeks', 4) | int) %}
 
-with picked_up as (
+with recent as (
 
-    -- Pickups per day, segment and shift (small: the staging view is read once).
-    select pickup_date, client_type, business_type, pickup_shift, count(*) as pickups
+    -- Pickups per day, segment and shift over the last `history_days` days of pickups.
+    select pickup_date, client_type, business_type, pickup_shift as shift, count(*) as pickups
     from {{ ref('stg_orders') }}
     where picked_up_at is not null
     group by pickup_date, client_type, business_type, pickup_shift
-
-),
-
-last_day as (
-
-    select max(pickup_date) as last_pickup_date
-    from picked_up
-
-),
-
-recent as (
-
-    select picked_up.*
-    from picked_up
-    cross join last_day
-    where {{ dbt.datediff('picked_up.pickup_date', 'last_day.last_pickup_date', 'day') }} < {{ history_days }}
+    qualify date_diff(max(pickup_date) over (), pickup_date, day) < {{ history_days }}
 
 ),
 
 shifts as (
-    {%- for shift in ['T1', 'T2', 'T3'] %}
-    select '{{ shift }}' as shift{{ ' union all' if not loop.last else '' }}
-    {%- endfor %}
+
+    select shift
+    from unnest(['T1', 'T2', 'T3']) as shift
+
 ),
 
 segments as (
@@ -44,29 +30,33 @@ segments as (
 
 ),
 
-segment_totals as (
+segment_shift_counts as (
 
-    select client_type, business_type, sum(pickups) as pickups
+    -- Each segment's pickups per shift and in all shifts.
+    select
+        client_type,
+        business_type,
+        shift,
+        sum(pickups) as pickups,
+        sum(sum(pickups)) over (partition by client_type, business_type) as segment_pickups
     from recent
-    group by client_type, business_type
+    group by client_type, business_type, shift
 
 ),
 
-segment_shift_counts as (
+segment_totals as (
 
-    select client_type, business_type, pickup_shift as shift, sum(pickups) as pickups
-    from recent
-    group by client_type, business_type, pickup_shift
+    select distinct client_type, business_type, segment_pickups as pickups
+    from segment_shift_counts
 
 ),
 
 overall as (
 
-    select
-        pickup_shift as shift,
-        {{ ratio('sum(pickups)', '(select sum(pickups) from recent)') }} as share
+    -- The split of all segments together: each shift's pickups over all recent pickups.
+    select shift, sum(pickups) / sum(sum(pickups)) over () as share
     from recent
-    group by pickup_shift
+    group by shift
 
 )
 
@@ -75,10 +65,11 @@ select
     segments.business_type,
     shifts.shift,
     coalesce(segment_totals.pickups, 0) as recent_pickups,
-    case
-        when segment_totals.pickups is null then coalesce(overall.share, 0)
-        else {{ ratio('coalesce(segment_shift_counts.pickups, 0)', 'segment_totals.pickups') }}
-    end as shift_share
+    if(
+        segment_totals.pickups is null,
+        coalesce(overall.share, 0),
+        safe_divide(coalesce(segment_shift_counts.pickups, 0), segment_totals.pickups)
+    ) as shift_share
 from segments
 cross join shifts
 left join segment_totals

@@ -2,7 +2,7 @@
 -- cdc_ratio_key).
 
 select
-    {{ dbt.concat(["scan_date", "'|'", "client_type"]) }} as cdc_ratio_key,
+    concat(cast(scan_date as string), '|', client_type) as cdc_ratio_key,
     scan_date,
     client_type,
     cdc_scans,

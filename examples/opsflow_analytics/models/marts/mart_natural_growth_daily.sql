@@ -2,7 +2,7 @@
 -- business_type, key growth_key).
 
 select
-    {{ dbt.concat(["order_date", "'|'", "client_type", "'|'", "business_type"]) }} as growth_key,
+    concat(cast(order_date as string), '|', client_type, '|', business_type) as growth_key,
     order_date,
     weekday_number,
     weekday_name,

@@ -2,7 +2,7 @@
 -- client_type × business_type, key ratio_key).
 
 select
-    {{ dbt.concat(["pickup_date", "'|'", "client_type", "'|'", "business_type"]) }} as ratio_key,
+    concat(cast(pickup_date as string), '|', client_type, '|', business_type) as ratio_key,
     pickup_date,
     client_type,
     business_type,

@@ -6,55 +6,32 @@
 {%- set horizon_days = var('forecast_horizon_days') | int %}
 {%- set history_weeks = var('forecast_history_weeks', 4) | int %}
 
-with daily as (
+with history as (
 
-    -- A day is a spike (a promotion) when the segment's orders exceed `forecast_spike_factor`
-    -- (1.5) × the same weekday a week earlier; spikes are left out of baseline and trend.
+    -- The last `forecast_history_weeks` weeks of days, without promotion spikes: a day is a spike
+    -- when the segment's orders exceed `forecast_spike_factor` (1.5) × the same weekday a week
+    -- earlier. The last day of data is taken over all days, spikes included.
     select
         order_date,
         weekday_number,
         client_type,
         business_type,
         orders_count,
-        case when week_over_week_growth > {{ var('forecast_spike_factor', 1.5) }} then 1 else 0 end as is_spike
+        date_diff(max(order_date) over (), order_date, day) as days_before_last
     from {{ ref('int_natural_growth') }}
+    qualify date_diff(max(order_date) over (), order_date, day) < {{ 7 * history_weeks }}
+        and coalesce(week_over_week_growth > {{ var('forecast_spike_factor', 1.5) }}, false) = false
 
-),
-
-last_day as (
-
-    select max(order_date) as last_date
-    from daily
-
-),
-
-history as (
-
-    -- The last `forecast_history_weeks` weeks of days without spikes.
-    select
-        daily.*,
-        {{ dbt.datediff('daily.order_date', 'last_day.last_date', 'day') }} as days_before_last
-    from daily
-    cross join last_day
-    where {{ dbt.datediff('daily.order_date', 'last_day.last_date', 'day') }} < {{ 7 * history_weeks }}
-      and daily.is_spike = 0
-
-),
-
-horizon as (
-    {%- for offset in range(1, horizon_days + 1) %}
-    select {{ offset }} as day_offset{{ ' union all' if not loop.last else '' }}
-    {%- endfor %}
 ),
 
 forecast_days as (
 
     select
-        horizon.day_offset,
-        last_day.last_date,
-        date({{ dbt.dateadd('day', 'horizon.day_offset', 'last_day.last_date') }}) as forecast_date
-    from horizon
-    cross join last_day
+        day_offset,
+        last_date,
+        date_add(last_date, interval day_offset day) as forecast_date
+    from (select max(order_date) as last_date from {{ ref('int_natural_growth') }})
+    cross join unnest(generate_array(1, {{ horizon_days }})) as day_offset
 
 ),
 
@@ -65,7 +42,7 @@ weekday_means as (
         client_type,
         business_type,
         weekday_number,
-        avg({{ dbt.safe_cast('orders_count', dbt.type_float()) }}) as mean_orders
+        avg(orders_count) as mean_orders
     from history
     group by client_type, business_type, weekday_number
 
@@ -73,17 +50,14 @@ weekday_means as (
 
 trend as (
 
-    -- Trend: how the last 7 days compare with their weekday's mean (mean of the day ratios),
-    -- kept within [0.5, 1.5].
+    -- Trend: how the last 7 days compare with their weekday's mean (mean of the day ratios).
     select
         history.client_type,
         history.business_type,
-        avg({{ ratio('history.orders_count', 'weekday_means.mean_orders') }}) as raw_trend
+        avg(safe_divide(history.orders_count, weekday_means.mean_orders)) as raw_trend
     from history
     inner join weekday_means
-        on weekday_means.client_type = history.client_type
-        and weekday_means.business_type = history.business_type
-        and weekday_means.weekday_number = history.weekday_number
+        using (client_type, business_type, weekday_number)
     where history.days_before_last < 7
     group by history.client_type, history.business_type
 
@@ -93,18 +67,16 @@ baseline as (
 
     select
         forecast_days.forecast_date,
+        forecast_days.day_offset,
+        forecast_days.last_date,
         weekday_means.client_type,
         weekday_means.business_type,
         weekday_means.mean_orders as baseline_orders,
-        case
-            when trend.raw_trend is null then 1.0
-            when trend.raw_trend < 0.5 then 0.5
-            when trend.raw_trend > 1.5 then 1.5
-            else trend.raw_trend
-        end as trend_factor
+        -- Kept within [0.5, 1.5]; 1.0 when the segment had no day in the last week.
+        coalesce(least(greatest(trend.raw_trend, 0.5), 1.5), 1.0) as trend_factor
     from forecast_days
     inner join weekday_means
-        on weekday_means.weekday_number = {{ day_of_week('forecast_days.forecast_date') }}
+        on weekday_means.weekday_number = extract(dayofweek from forecast_days.forecast_date) - 1
     left join trend
         on trend.client_type = weekday_means.client_type
         and trend.business_type = weekday_means.business_type
@@ -112,11 +84,13 @@ baseline as (
 )
 
 select
-    {{ dbt.concat(["baseline.forecast_date", "'|'", "baseline.client_type", "'|'", "baseline.business_type", "'|'", "split.shift"]) }}
-        as forecast_key,
+    concat(
+        cast(baseline.forecast_date as string), '|', baseline.client_type, '|',
+        baseline.business_type, '|', split.shift
+    ) as forecast_key,
     baseline.forecast_date,
-    forecast_days.day_offset,
-    {{ weekday_name('baseline.forecast_date') }} as weekday_name,
+    baseline.day_offset,
+    format_date('%a', baseline.forecast_date) as weekday_name,
     baseline.client_type,
     baseline.business_type,
     split.shift,
@@ -124,10 +98,8 @@ select
     round(baseline.trend_factor, 4) as trend_factor,
     round(split.shift_share, 4) as shift_share,
     round(baseline.baseline_orders * baseline.trend_factor * split.shift_share, 2) as forecast_orders,
-    forecast_days.last_date as last_data_date
+    baseline.last_date as last_data_date
 from baseline
-inner join forecast_days
-    on forecast_days.forecast_date = baseline.forecast_date
 inner join {{ ref('int_pickup_shift_split') }} as split
     on split.client_type = baseline.client_type
     and split.business_type = baseline.business_type

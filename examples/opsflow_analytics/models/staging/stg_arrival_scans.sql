@@ -1,4 +1,5 @@
 -- One row per arrival scan of a real order (TEST scans dropped), with its date, hour and shift.
+-- scanDate is a TIMESTAMP (UTC).
 
 with source as (
 
@@ -27,16 +28,16 @@ timed as (
         {{ client_type('client_name') }} as client_type,
         scanned_at,
         date(scanned_at) as scan_date,
-        {{ hour_of('scanned_at') }} as scan_hour
+        extract(hour from scanned_at) as scan_hour
     from renamed
 
 )
 
 select
-    {{ dbt.concat(["waybill_no", "'|'", "scan_station", "'|'", "scanned_at"]) }} as scan_id,
+    concat(waybill_no, '|', scan_station, '|', format_timestamp('%F %T', scanned_at)) as scan_id,
     waybill_no,
     scan_station,
-    case when scan_station = '{{ var("cdc_station") }}' then 1 else 0 end as is_cdc,
+    if(scan_station = '{{ var("cdc_station") }}', 1, 0) as is_cdc,
     client_name,
     client_type,
     scanned_at,

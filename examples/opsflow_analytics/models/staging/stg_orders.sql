@@ -1,5 +1,5 @@
 -- One row per real order (TEST orders dropped), with normalised client and business types and the
--- pickup timing the operational ratios need.
+-- pickup timing the operational ratios need. createDate and pickupTime are TIMESTAMPs (UTC).
 
 with source as (
 
@@ -43,11 +43,12 @@ timed as (
         {{ business_type('client_type', 'raw_business_type') }} as business_type,
         created_at,
         date(created_at) as created_date,
-        {{ hour_of('created_at') }} as created_hour,
+        extract(hour from created_at) as created_hour,
         picked_up_at,
         date(picked_up_at) as pickup_date,
-        {{ hour_of('picked_up_at') }} as pickup_hour,
-        {{ dbt.safe_cast(dbt.datediff('created_at', 'picked_up_at', 'day'), dbt.type_int()) }} as days_to_pickup
+        extract(hour from picked_up_at) as pickup_hour,
+        -- Calendar days between creation and pickup (0 = picked up the day it was created).
+        date_diff(date(picked_up_at), date(created_at), day) as days_to_pickup
     from classified
 
 )
@@ -66,5 +67,5 @@ select
     pickup_hour,
     days_to_pickup,
     {{ shift_of('pickup_hour') }} as pickup_shift,
-    case when picked_up_at is null then 0 else 1 end as is_picked_up
+    if(picked_up_at is null, 0, 1) as is_picked_up
 from timed

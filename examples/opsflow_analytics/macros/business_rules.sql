@@ -1,10 +1,10 @@
-{#- The client and business-type rules of the operations team, shared by every staging model. -#}
+{#- The client, business-type and shift rules of the operations team, shared by the staging models. -#}
 
 {% macro client_type(client_name) -%}
     {#- Every `Client_A …` variant is Client_A; Client_B and Client_C stay; anyone else is a regional
-        seller. substr, not LIKE: `_` is a LIKE wildcard and LIKE's case rules differ by warehouse. -#}
+        seller. STARTS_WITH, not LIKE: `_` is a LIKE wildcard. -#}
     case
-        when substr({{ client_name }}, 1, 8) = 'Client_A' then 'Client_A'
+        when starts_with({{ client_name }}, 'Client_A') then 'Client_A'
         when {{ client_name }} in ('Client_B', 'Client_C') then {{ client_name }}
         else 'Regional_Sales'
     end
@@ -22,4 +22,14 @@
 
 {% macro is_test_client(client_name) -%}
     upper(trim({{ client_name }})) = 'TEST'
+{%- endmacro %}
+
+{% macro shift_of(hour_expression) -%}
+    {#- The three sorting shifts: T1 = 06–13 h, T2 = 14–21 h, T3 = 22–05 h. -#}
+    case
+        when {{ hour_expression }} is null then null
+        when {{ hour_expression }} between 6 and 13 then 'T1'
+        when {{ hour_expression }} between 14 and 21 then 'T2'
+        else 'T3'
+    end
 {%- endmacro %}
