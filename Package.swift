@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "CompileTests", dependencies: ["Compile", "Project", "Jinja", "Warehouse", "WarehouseSQLite"],
                     exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "RunTests", dependencies: ["Run", "Compile", "Project", "Warehouse", "WarehouseSQLite", "Demo"]),
-        .testTarget(name: "WebTests", dependencies: ["Web", "Warehouse"]),
+        .testTarget(name: "WebTests", dependencies: ["Web", "Warehouse", "WarehouseSQLite"]),
         // End-to-end tests of the built `opsflow` binary; depending on CLI makes `swift build --build-tests` build it.
         .testTarget(name: "CLITests", dependencies: ["CLI"], exclude: ["Fixtures"]),
         .testTarget(name: "OpsTests", dependencies: [

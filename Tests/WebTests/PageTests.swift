@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WarehouseSQLite
 import Warehouse
 @testable import Web
 
@@ -54,14 +55,16 @@ import Warehouse
         #expect(page.contains("<dt>Materialization</dt><dd>table</dd>"))
         // Column types as the engine's adapter reports them: CTAS columns have no declared type,
         // so the logical type of the first non-null value (Python's typeof is the oracle).
-        let info = try pythonQuery(example.warehousePath, "select name from pragma_table_info('dev_marts.mart_natural_growth_daily') order by cid")
+        // A table built from BigQuery SQL declares its columns' BigQuery types, which win.
+        let info = try pythonQuery(example.warehousePath, "select name, type from pragma_table_info('dev_marts.mart_natural_growth_daily') order by cid")
         #expect(info.count == 11)
         let logical = ["integer": "INT64", "real": "FLOAT64", "text": "STRING"]
         var lastIndex = page.startIndex
         for row in info {
             let name = row[0] as? String ?? "?"
+            let declared = row.count > 1 ? (row[1] as? String ?? "") : ""
             let sample = try pythonQuery(example.warehousePath, "select typeof(\"\(name)\") from \"dev_marts.mart_natural_growth_daily\" where \"\(name)\" is not null limit 1")
-            let type = logical[sample.first?.first as? String ?? ""] ?? "?"
+            let type = declared.isEmpty ? (logical[sample.first?.first as? String ?? ""] ?? "?") : SQLiteTypes.logicalType(forDeclared: declared)
             let cell = "<td><code>\(name)</code></td><td>\(type)</td>"
             let found = try #require(page.range(of: cell), "\(cell)")
             // In the table's column order.
@@ -76,7 +79,7 @@ import Warehouse
         #expect(page.contains("<span class=\"status s-warn\">warn</span>"))
         #expect(page.contains("<span class=\"status s-success\">success</span>"))
         #expect(page.contains("<h2>SQL</h2>") && page.contains("{{ ref(&#39;int_natural_growth&#39;) }}"))
-        #expect(page.contains("<h2>Compiled SQL</h2>") && page.contains("&#34;dev_intermediate.int_natural_growth&#34;"))
+        #expect(page.contains("<h2>Compiled SQL</h2>") && page.contains("`dev_intermediate.int_natural_growth`"))
     }
 
     @Test func runsShowEveryNodeOnATimelineAndTheFailingRows() throws {

@@ -76,10 +76,13 @@ public final class SQLiteReadOnlyWarehouse: ReadOnlyWarehouse {
     }
 
     public func columns(ofRelation relationName: String) -> [Warehouse.Column] {
-        // The embedded warehouse's relation is one quoted identifier: "schema.identifier".
+        // The embedded warehouse's relation is one quoted identifier: "schema.identifier", or
+        // `schema.identifier` when the target's dialect is bigquery.
         var table = relationName
         if table.hasPrefix("\""), table.hasSuffix("\""), table.count >= 2 {
             table = String(table.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"")
+        } else if table.hasPrefix("`"), table.hasSuffix("`"), table.count >= 2 {
+            table = String(table.dropFirst().dropLast())
         }
         guard let out = try? query("select name, type from pragma_table_info(:table) order by cid",
                                    parameters: ["table": .text(table)], limits: QueryLimits(maxRows: 5_000, timeout: 2)) else { return [] }
