@@ -1,4 +1,5 @@
 import Foundation
+import Project
 @testable import Ops
 import Testing
 import Warehouse

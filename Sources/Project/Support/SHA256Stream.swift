@@ -3,7 +3,7 @@ import Foundation
 /// Incremental SHA-256 (FIPS 180-4) over a stream of bytes, so a file's content hash costs
 /// constant memory. Foundation on Linux has no CryptoKit and the package avoids swift-crypto
 /// (BoringSSL adds minutes to every clean build).
-struct SHA256Stream {
+package struct SHA256Stream {
     private var state: [UInt32] = [
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
     ]
@@ -22,7 +22,9 @@ struct SHA256Stream {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    package init() {}
+
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         length &+= UInt64(bytes.count)
         var index = 0
         if !pending.isEmpty {
@@ -42,10 +44,10 @@ struct SHA256Stream {
         if index < bytes.count { pending.append(contentsOf: bytes[index...]) }
     }
 
-    mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
+    package mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
 
     /// The digest as 64 lowercase hex digits.
-    mutating func finalizeHex() -> String {
+    package mutating func finalizeHex() -> String {
         let bitLength = length &* 8
         var tail: [UInt8] = [0x80]
         while (pending.count + tail.count) % 64 != 56 { tail.append(0) }
@@ -83,25 +85,4 @@ struct SHA256Stream {
     }
 
     @inline(__always) private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-
-    /// The SHA-256 of a file, read in 1 MiB chunks.
-    /// - Throws: ``OpsError`` `.io` when the file cannot be read.
-    static func hexDigest(ofFile path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw OpsError(.io, "cannot open \(path)")
-        }
-        defer { try? handle.close() }
-        var hasher = SHA256Stream()
-        while true {
-            let chunk: Data
-            do {
-                chunk = try handle.read(upToCount: 1 << 20) ?? Data()
-            } catch {
-                throw OpsError(.io, "cannot read \(path): \(error.localizedDescription)")
-            }
-            if chunk.isEmpty { break }
-            chunk.withUnsafeBytes { hasher.update($0) }
-        }
-        return hasher.finalizeHex()
-    }
 }
