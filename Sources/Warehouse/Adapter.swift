@@ -63,6 +63,18 @@ public protocol Adapter: AnyObject, Sendable {
     /// Replaces (or creates) `target` as a view, atomically.
     func replaceView(_ target: Relation, withSelect sql: String) throws -> Materialized
 
+    /// Builds a model the adapter's own way, or returns nil to let the shared Swift
+    /// materializations build it (the default, in `ModelBuild.swift`).
+    /// - Throws: ``WarehouseError``; the previous relation is intact whenever this throws.
+    func materialize(_ build: ModelBuild) throws -> Materialized?
+
+    /// Runs `body` with `context` attached to the statements it sends (BigQuery job labels).
+    func withContext<T>(_ context: StatementContext, _ body: () throws -> T) throws -> T
+
+    /// What `sql` would process, without running it (BigQuery dry run).
+    /// - Throws: ``WarehouseError`` `.unsupported` on warehouses without a dry run.
+    func estimate(_ sql: String) throws -> QueryEstimate
+
     /// Releases connections. Further calls fail.
     func close()
 }

@@ -32,11 +32,16 @@ public struct AdapterResponse: Sendable, Hashable {
     public var rowsAffected: Int?
     /// The warehouse's job or query id, when it has one.
     public var queryId: String?
+    /// The adapter's own fields, written into `run_results.json` as they are named here
+    /// (dbt-bigquery's `bytes_processed`, `bytes_billed`, `slot_ms`, `job_id`, `location`, `project_id`).
+    public var details: [String: Cell]
 
-    public init(message: String, code: String? = nil, rowsAffected: Int? = nil, queryId: String? = nil) {
+    public init(message: String, code: String? = nil, rowsAffected: Int? = nil, queryId: String? = nil,
+                details: [String: Cell] = [:]) {
         self.message = message
         self.code = code
         self.rowsAffected = rowsAffected
         self.queryId = queryId
+        self.details = details
     }
 }

@@ -70,6 +70,16 @@ public enum RunResultsWriter {
         if let code = response.code { object["code"] = code }
         if let rows = response.rowsAffected { object["rows_affected"] = rows }
         if let queryId = response.queryId { object["query_id"] = queryId }
+        for (key, cell) in response.details {
+            switch cell {
+            case .null: object[key] = NSNull()
+            case .integer(let value): object[key] = value
+            case .real(let value): object[key] = value
+            case .text(let value): object[key] = value
+            case .bool(let value): object[key] = value
+            case .blob(let bytes): object[key] = bytes.map { String(format: "%02x", $0) }.joined()
+            }
+        }
         return object
     }
 

@@ -302,7 +302,10 @@ final class NodeExecution: @unchecked Sendable {
                 executable = try seedNode(node)
                 let compiledAt = Date()
                 timing.append(TimingInfo(name: "compile", startedAt: began, completedAt: compiledAt))
-                outcome = try SeedLoader.run(executable, adapter: session.adapter)
+                let seedNode = executable
+                outcome = try session.adapter.withContext(StatementContext(invocationId: invocation.invocationId, nodeId: id)) {
+                    try SeedLoader.run(seedNode, adapter: session.adapter)
+                }
             } else {
                 let compiled = try session.compiler.compile(id)
                 compiledSQL = compiled.sql
@@ -310,9 +313,12 @@ final class NodeExecution: @unchecked Sendable {
                 let compiledAt = Date()
                 timing.append(TimingInfo(name: "compile", startedAt: began, completedAt: compiledAt))
                 executable = executableNode(compiled)
-                outcome = node.resourceType == .test
-                    ? try TestExecutor.run(executable, adapter: session.adapter)
-                    : try ModelMaterializer.run(executable, adapter: session.adapter)
+                let ready = executable
+                outcome = try session.adapter.withContext(StatementContext(invocationId: invocation.invocationId, nodeId: id)) {
+                    node.resourceType == .test
+                        ? try TestExecutor.run(ready, adapter: session.adapter)
+                        : try ModelMaterializer.run(ready, adapter: session.adapter)
+                }
             }
             let finished = Date()
             timing.append(TimingInfo(name: "execute", startedAt: timing.last?.completedAt ?? began, completedAt: finished))
@@ -365,6 +371,11 @@ final class NodeExecution: @unchecked Sendable {
         executable.incremental.uniqueKey = node.config.uniqueKey ?? []
         executable.incremental.strategy = node.config.incrementalStrategy
         executable.incremental.onSchemaChange = node.config.onSchemaChange ?? "ignore"
+        if node.resourceType == .model {
+            executable.config = node.config.values.settings
+            executable.description = node.description
+            for column in node.columns { executable.columnDescriptions[column.name] = column.description }
+        }
         if node.resourceType == .test {
             executable.test.severity = node.config.severity ?? "error"
             executable.test.warnIf = node.config.warnIf ?? "!= 0"

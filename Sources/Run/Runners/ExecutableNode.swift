@@ -26,6 +26,11 @@ public struct ExecutableNode: Sendable {
     public var fullRefresh = false
     /// Where the executed SQL is written (`target/run/<package>/<path>`), relative to the target folder.
     public var runPath: String?
+    /// Every config key of a model (adapters read their own: partition_by, cluster_by, labels …).
+    public var config: [String: ConfigSetting] = [:]
+    /// The model's description and its columns' (name → description), from its property file.
+    public var description = ""
+    public var columnDescriptions: [String: String] = [:]
 
     public init(uniqueId: String, kind: Kind, name: String, relation: Relation?, materialized: String, compiledSQL: String) {
         self.uniqueId = uniqueId

@@ -41,10 +41,14 @@ enum ModelMaterializer {
             }
             try adapter.createSchema(relation.schema)
             let built: Materialized
-            switch node.materialized {
-            case "view": built = try adapter.replaceView(relation, withSelect: node.compiledSQL)
-            case "table": built = try adapter.replaceTable(relation, withSelect: node.compiledSQL)
-            default: built = try incremental(node, relation: relation, adapter: adapter)
+            if let own = try adapter.materialize(modelBuild(node, relation: relation)) {
+                built = own
+            } else {
+                switch node.materialized {
+                case "view": built = try adapter.replaceView(relation, withSelect: node.compiledSQL)
+                case "table": built = try adapter.replaceTable(relation, withSelect: node.compiledSQL)
+                default: built = try incremental(node, relation: relation, adapter: adapter)
+                }
             }
             outcome = ExecutionOutcome(
                 status: .success, message: built.response.message, response: built.response,
@@ -59,6 +63,13 @@ enum ModelMaterializer {
             try adapter.execute(hook)
         }
         return outcome
+    }
+
+    static func modelBuild(_ node: ExecutableNode, relation: Relation) -> ModelBuild {
+        ModelBuild(uniqueId: node.uniqueId, name: node.name, relation: relation, materialized: node.materialized,
+                   compiledSQL: node.compiledSQL, fullRefresh: node.fullRefresh, uniqueKey: node.incremental.uniqueKey,
+                   incrementalStrategy: node.incremental.strategy, onSchemaChange: node.incremental.onSchemaChange,
+                   config: node.config, description: node.description, columnDescriptions: node.columnDescriptions)
     }
 
     /// dbt's incremental materialization: a full build when the table is missing, is a view, or
