@@ -201,4 +201,39 @@ import Testing
         let again = try CLI.run(["init", "starter"], in: folder)
         #expect(again.exitCode != 0)
     }
+
+    /// `opsflow init --ci github`: the workflow GitHub would run, read by a YAML parser (PyYAML)
+    /// as GitHub reads it: a daily `0 6 * * *` schedule (GitHub runs schedules in UTC), the key
+    /// from the named repository secret, the build in the project's folder, the key removed.
+    @Test func initWritesTheGitHubWorkflow() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("opsflow-ci-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent(".git"), withIntermediateDirectories: true)
+        let created = try CLI.run(["init", "starter", "--ci", "github", "--ci-secret", "GCP_KEY"], in: folder)
+        #expect(created.exitCode == 0, "\(created.all)")
+        let workflow = folder.appendingPathComponent(".github/workflows/opsflow-build.yml").path
+        let summary = try Python.run("""
+            import sys, yaml
+            d = yaml.safe_load(open(sys.argv[1]))
+            on = d[True]  # YAML 1.1 reads the key `on` as true, as PyYAML does
+            steps = d["jobs"]["build"]["steps"]
+            build = [s for s in steps if s.get("run", "").startswith("opsflow build")][0]
+            key = [s for s in steps if "KEY_JSON" in s.get("env", {})][0]
+            print(on["schedule"][0]["cron"])
+            print(build["working-directory"], build["run"])
+            print(key["env"]["KEY_JSON"])
+            print(steps[-1]["if"], steps[-1]["run"])
+            """, args: [workflow])
+        #expect(summary.split(separator: "\n").map(String.init) == [
+            "0 6 * * *", "starter opsflow build --target prod", "${{ secrets.GCP_KEY }}",
+            "always() rm -f \"$RUNNER_TEMP/bigquery-key.json\"",
+        ])
+        let profiles = try String(contentsOf: folder.appendingPathComponent("starter/profiles.yml"), encoding: .utf8)
+        #expect(profiles.contains("    prod:\n      type: bigquery\n      method: service-account"))
+        // A second time without --force refuses rather than overwrite; with --project-dir it finds the project.
+        let again = try CLI.run(["init", "--ci", "github", "--project-dir", folder.appendingPathComponent("starter").path], in: folder)
+        #expect(again.exitCode != 0)
+        #expect(again.stderr.contains("--force"), "\(again.all)")
+        let unknown = try CLI.run(["init", "--ci", "gitlab"], in: folder)
+        #expect(unknown.exitCode == 64 || unknown.exitCode == 2, "\(unknown.all)")
+    }
 }
