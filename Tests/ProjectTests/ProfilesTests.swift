@@ -112,4 +112,23 @@ import Testing
     @Test func outputWithoutTypeIsAnError() throws {
         #expect(throws: ProjectError.self) { try ProfilesFile(yaml: "p:\n  target: dev\n  outputs:\n    dev:\n      schema: x\n") }
     }
+
+    /// dbt renders only the output it uses (`Profile.render_profile` renders
+    /// `outputs[target_name]`): a prod output whose `env_var()` has no value must not stop a dev
+    /// build, and fails, naming the variable, only when prod is selected.
+    @Test func onlyTheSelectedOutputMustRender() throws {
+        let yaml = Self.yaml.replacingOccurrences(of: "keyfile: /secrets/key.json", with: "keyfile: \"{{ env_var('KEYFILE') }}\"")
+        let failing: YAMLValueRenderer = { s in
+            if s.contains("KEYFILE") { throw ProjectError(.render, "Env var required but not provided: 'KEYFILE'") }
+            return try Self.render(["THREADS": "2"])(s)
+        }
+        let f = try ProfilesFile(yaml: yaml, render: failing)
+        #expect(try f.target(profile: "opsflow").threads == 2)
+        do {
+            _ = try f.target(profile: "opsflow", target: "prod")
+            Issue.record("expected the prod output's render error")
+        } catch let error as ProjectError {
+            #expect(error.description.contains("KEYFILE"))
+        }
+    }
 }

@@ -15,6 +15,9 @@ public struct Target: Sendable, Hashable {
     public var database: String?
     /// All keys as written (after rendering), for the adapter.
     public var fields: ConfigObject
+    /// Why the output's values could not be rendered (an `env_var()` without a value, say).
+    /// dbt renders only the output it uses, so this is thrown only when this output is selected.
+    public var renderError: ProjectError?
 
     public init(name: String, type: String, threads: Int = 1, schema: String? = nil, database: String? = nil,
                 fields: ConfigObject = ConfigObject()) {
@@ -53,6 +56,7 @@ public struct Profile: Sendable, Hashable {
                                location: SourceLocation(file: file),
                                hint: "pass --target with one of: \(available), or add an output '\(wanted)' under `\(name).outputs`")
         }
+        if let renderError = t.renderError { throw renderError }
         return t
     }
 }
@@ -92,8 +96,15 @@ public struct ProfilesFile: Sendable, Hashable {
                     throw ProjectError(.invalidProfile, "output '\(tname)' of profile '\(pname)' must be a mapping",
                                        location: SourceLocation(file: path))
                 }
-                if let render, case .dict(let r) = try YAMLRendering.renderTree(.dict(fields), render: render, file: path, skipHooks: false) {
-                    fields = r
+                var renderError: ProjectError?
+                if let render {
+                    do {
+                        if case .dict(let r) = try YAMLRendering.renderTree(.dict(fields), render: render, file: path, skipHooks: false) {
+                            fields = r
+                        }
+                    } catch let error as ProjectError {
+                        renderError = error
+                    }
                 }
                 guard let type = fields["type"]?.asString else {
                     throw ProjectError(.invalidProfile, "output '\(tname)' of profile '\(pname)' has no `type`",
@@ -102,7 +113,9 @@ public struct ProfilesFile: Sendable, Hashable {
                 let threads = fields["threads"]?.asInt ?? fields["threads"]?.asString.flatMap { Int($0) } ?? 1
                 let schema = (fields["schema"] ?? fields["dataset"]).flatMap { $0.asString ?? ($0.isNull ? nil : $0.pythonStr) }
                 let database = (fields["database"] ?? fields["project"] ?? fields["dbname"]).flatMap { $0.asString }
-                targets.append(Target(name: tname, type: type, threads: threads, schema: schema, database: database, fields: fields))
+                var target = Target(name: tname, type: type, threads: threads, schema: schema, database: database, fields: fields)
+                target.renderError = renderError
+                targets.append(target)
             }
             out[pname] = Profile(name: pname, defaultTarget: defaultTarget, outputs: targets)
         }
