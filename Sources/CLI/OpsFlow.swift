@@ -89,6 +89,12 @@ struct BuildOptions: ParsableArguments {
 
     @Flag(name: [.customLong("fail-fast"), .customShort("x")], help: "Stop at the first failure.")
     var failFast = false
+
+    @Flag(name: .customLong("dry-run"), help: "Run nothing: print the bytes each selected model and test would process (BigQuery dry runs) and the cost.")
+    var dryRun = false
+
+    @Option(name: .customLong("price-per-tib"), help: "On-demand price per TiB processed, for --dry-run (default 6.25, BigQuery's US on-demand price).")
+    var pricePerTiB: Double?
 }
 
 extension CommonOptions {
@@ -109,6 +115,10 @@ extension CommonOptions {
         if let build {
             options.fullRefresh = build.fullRefresh
             options.failFast = build.failFast
+            options.dryRun = build.dryRun
+            if let price = build.pricePerTiB ?? ProcessInfo.processInfo.environment["OPSFLOW_PRICE_PER_TIB"].flatMap(Double.init) {
+                options.pricePerTiB = price
+            }
         }
         return options
     }

@@ -118,7 +118,6 @@ extension Adapter {
 
     /// Dry-runs `sql`. - Throws: ``WarehouseError`` `.unsupported` where the warehouse has no dry run.
     public func estimate(_ sql: String) throws -> QueryEstimate {
-        throw WarehouseError(.unsupported, "the \(type) adapter has no dry run",
-                             sql: nil)
+        throw WarehouseError(.unsupported, "the \(type) adapter has no dry run: estimate on a BigQuery target (--target <a bigquery output>)")
     }
 }

@@ -31,7 +31,8 @@ extension Invocation {
             info("Concurrency: \(session.threads) threads (target='\(session.target.name)')", code: "Q026", name: "ConcurrencyLine")
             info("")
             return command == .compile ? try compile(session) : try show(session)
-        case .run, .test, .seed, .build: return try build(session, command: command)
+        case .run, .test, .seed, .build:
+            return options.dryRun ? try dryRun(session, command: command) : try build(session, command: command)
         case .clean, .debug: return 0
         }
     }

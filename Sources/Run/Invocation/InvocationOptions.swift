@@ -28,6 +28,11 @@ public struct InvocationOptions: Sendable {
     public var limit = 5
     /// `ls --output` (`selector`, `name`, `path`, `json`) or `show --output` (`text`, `json`).
     public var output: String?
+    /// `build/run/test --dry-run`: estimate what each selected node would process instead of running it.
+    public var dryRun = false
+    /// The on-demand price per TiB processed, for `--dry-run` (BigQuery's on-demand compute
+    /// pricing: US$6.25 per TiB in the US multi-region, cloud.google.com/bigquery/pricing).
+    public var pricePerTiB = 6.25
     /// Where console output goes (tests capture it).
     public var console: FileHandle = .standardOutput
 
