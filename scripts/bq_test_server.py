@@ -7,10 +7,11 @@
   carry --client-id, --client-secret and --refresh-token. Answers {access_token, expires_in}.
 - /bigquery/... and /upload/...: forwarded to the emulator (--upstream) when the request carries
   a token this endpoint issued (401 otherwise), and recorded (method, path, JSON body).
-- POST /__inject {"status", "reason", "message", "count", "path"}: the next `count` requests whose
-  path contains `path` get that error instead (a transient BigQuery error to prove retries).
-- POST /__reply {"path", "body", "count"}: answer those requests with `body` (HTTP 200), to
-  replay what real BigQuery sends where the emulator differs.
+- POST /__inject {"status", "reason", "message", "count", "path", "body"}: the next `count`
+  requests whose path contains `path` and whose body contains `body` get that error instead (a
+  transient BigQuery error to prove retries).
+- POST /__reply {"path", "body_match", "body", "count"}: answer those requests with `body`
+  (HTTP 200), to replay what real BigQuery sends where the emulator differs.
 - GET /__requests, POST /__reset, GET /__stats ({"exchanges": n}), POST /__config {"expires_in"}.
 Prints its port to --port-file once listening.
 """
@@ -123,10 +124,12 @@ class Handler(BaseHTTPRequestHandler):
             record["multipart"] = raw.decode("utf-8", "replace")
         with LOCK:
             STATE["requests"].append(record)
-            fault = next((f for f in STATE["faults"] if f["path"] in path and f["count"] > 0), None)
+            text = raw.decode("utf-8", "replace")
+            fault = next((f for f in STATE["faults"] if f["path"] in path and f["body"] in text and f["count"] > 0), None)
             if fault:
                 fault["count"] -= 1
-            canned = None if fault else next((r for r in STATE["replies"] if r["path"] in path and r["count"] > 0), None)
+            canned = None if fault else next((r for r in STATE["replies"]
+                                              if r["path"] in path and r["body_match"] in text and r["count"] > 0), None)
             if canned:
                 canned["count"] -= 1
         if fault:
@@ -170,10 +173,12 @@ class Handler(BaseHTTPRequestHandler):
             if path == "/__inject":
                 STATE["faults"].append({"status": body.get("status", 500), "reason": body.get("reason", "backendError"),
                                         "message": body.get("message", "Backend error. Job aborted."),
-                                        "count": body.get("count", 1), "path": body.get("path", "")})
+                                        "count": body.get("count", 1), "path": body.get("path", ""),
+                                        "body": body.get("body", "")})
                 return self.reply(200, {})
             if path == "/__reply":
-                STATE["replies"].append({"path": body["path"], "body": body["body"], "count": body.get("count", 1)})
+                STATE["replies"].append({"path": body["path"], "body": body["body"], "count": body.get("count", 1),
+                                         "body_match": body.get("body_match", "")})
                 return self.reply(200, {})
             if path == "/__requests":
                 return self.reply(200, STATE["requests"])

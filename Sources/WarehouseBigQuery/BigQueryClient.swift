@@ -101,7 +101,12 @@ final class BigQueryClient: @unchecked Sendable {
             headers["Authorization"] = "Bearer " + (try tokens.token())
             let request = BigQueryHTTPRequest(method: method, url: url, headers: headers, body: body,
                                               timeoutSeconds: profile.requestTimeoutSeconds)
-            let response = try transport.send(request)
+            let response: BigQueryHTTPResponse
+            do {
+                response = try transport.send(request)
+            } catch let error as WarehouseError {
+                throw NetworkFailure(error: error)
+            }
             if (200..<300).contains(response.status) {
                 let object = response.body.isEmpty ? [:] : ((try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any] ?? [:])
                 return (response.status, object)
@@ -121,8 +126,13 @@ final class BigQueryClient: @unchecked Sendable {
     /// A marker: retry at once without counting an attempt (a refreshed token).
     struct RetryNow: Error {}
 
+    /// No answer from the API (timeout, refused or dropped connection): worth another attempt.
+    struct NetworkFailure: Error { var error: WarehouseError }
+
     /// Runs `body` until it succeeds, a non-retryable error occurs, or the retries are spent.
-    func retrying<T>(_ body: (Int) throws -> T) throws -> T {
+    /// - Parameter jobFailures: retry only jobs that failed with a retryable reason (the API
+    ///   calls inside the body retry on their own).
+    func retrying<T>(jobFailures: Bool = false, _ body: (Int) throws -> T) throws -> T {
         let started = Date()
         var attempt = 0
         var free = 1
@@ -132,10 +142,14 @@ final class BigQueryClient: @unchecked Sendable {
             } catch is RetryNow where free > 0 {
                 free -= 1
                 continue
-            } catch let error as BigQueryAPIError where error.isRetryable {
+            } catch let error as BigQueryAPIError where error.isRetryable && (!jobFailures || error.jobId != nil) {
                 try wait(after: error, attempt: &attempt, started: started)
-            } catch let error as WarehouseError where error.kind == .connection || error.kind == .timeout {
-                try wait(after: error, attempt: &attempt, started: started)
+            } catch let failure as NetworkFailure {
+                do {
+                    try wait(after: failure.error, attempt: &attempt, started: started)
+                } catch {
+                    throw failure.error
+                }
             }
         }
     }
@@ -160,7 +174,7 @@ final class BigQueryClient: @unchecked Sendable {
     /// - Throws: ``BigQueryAPIError`` (the job's `errorResult`, or the API's error),
     ///   ``WarehouseError`` `.timeout` after `job_execution_timeout_seconds` (the job is cancelled).
     func runJob(configuration: [String: Any], upload: (Data, String)? = nil) throws -> [String: Any] {
-        try retrying { _ in
+        try retrying(jobFailures: true) { _ in
             let jobId = "opsflow_" + UUID().uuidString.replacingOccurrences(of: "-", with: "_").lowercased()
             var reference: [String: Any] = ["projectId": profile.executionProject, "jobId": jobId]
             if let location = profile.location { reference["location"] = location }

@@ -179,7 +179,9 @@ final class TokenProvider: @unchecked Sendable {
             url = endpoint ?? key.tokenURI ?? CredentialSource.googleTokenEndpoint
             let assertion: String
             do {
-                assertion = try key.assertion(audience: url, scopes: scopes, now: now())
+                // The JWT's times are wall-clock times (the token endpoint checks them); `now` only
+                // decides when the cached token is replaced.
+                assertion = try key.assertion(audience: url, scopes: scopes, now: Date())
             } catch {
                 throw WarehouseError(.connection, "could not sign the service-account JWT for \(key.clientEmail)")
             }
