@@ -64,24 +64,41 @@ enum BigQueryValues {
         return out + "+00"
     }
 
-    /// A nested value (array, struct) as JSON text, with scalars unwrapped from their `v`s.
+    /// A nested value (array, struct) as JSON text, its scalars typed by the schema
+    /// (`[1,2]`, `{"a":1,"b":"x"}` with keys sorted).
     static func jsonText(_ value: Any, field: [String: Any]) -> String {
-        let plain = unwrap(value)
-        guard JSONSerialization.isValidJSONObject(plain),
-              let data = try? JSONSerialization.data(withJSONObject: plain, options: [.sortedKeys]) else {
+        let plain = typed(value, field: field)
+        guard let data = try? JSONSerialization.data(withJSONObject: plain, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes]) else {
             return "\(plain)"
         }
         return String(decoding: data, as: UTF8.self)
     }
 
-    private static func unwrap(_ value: Any) -> Any {
-        if let list = value as? [Any] { return list.map(unwrap) }
-        if let dict = value as? [String: Any] {
-            if dict.count == 1, let inner = dict["v"] { return unwrap(inner) }
-            if let fields = dict["f"] as? [Any] { return fields.map(unwrap) }
-            return dict.mapValues(unwrap)
+    /// A value of `field` as a Foundation JSON object.
+    private static func typed(_ value: Any, field: [String: Any]) -> Any {
+        if value is NSNull { return NSNull() }
+        if field["mode"] as? String == "REPEATED" {
+            var element = field
+            element["mode"] = "NULLABLE"
+            return (value as? [Any] ?? []).map { typed(($0 as? [String: Any])?["v"] ?? $0, field: element) }
         }
-        return value
+        let type = (field["type"] as? String ?? "").uppercased()
+        if type == "RECORD" || type == "STRUCT" {
+            let subfields = field["fields"] as? [[String: Any]] ?? []
+            let cells = (value as? [String: Any])?["f"] as? [Any] ?? []
+            var out: [String: Any] = [:]
+            for (sub, cell) in zip(subfields, cells) {
+                out[sub["name"] as? String ?? ""] = typed((cell as? [String: Any])?["v"] ?? cell, field: sub)
+            }
+            return out
+        }
+        guard let text = value as? String else { return value }
+        switch cell(text, field: ["type": type]) {
+        case .integer(let i): return i
+        case .real(let d): return d.isFinite ? d : text
+        case .bool(let b): return b
+        default: return text
+        }
     }
 
     /// The standard SQL name of a schema field's type (`INTEGER` → `INT64`, REPEATED → `ARRAY<…>`),
