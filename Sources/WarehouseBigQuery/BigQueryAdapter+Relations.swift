@@ -104,16 +104,28 @@ extension BigQueryAdapter {
         try execute("drop \(keyword) if exists \(render(relation))")
     }
 
-    /// Renames a table (`ALTER TABLE … RENAME TO`). Views cannot be renamed in BigQuery
-    /// (dbt-bigquery refuses too).
+    /// Renames a table as dbt-bigquery does: a copy job (`WRITE_TRUNCATE`) to the new name, then
+    /// tables.delete of the old one. Views cannot be renamed in BigQuery (dbt-bigquery refuses too).
     public func renameRelation(_ from: Relation, to: Relation) throws {
-        guard from.schema == to.schema, project(of: from) == project(of: to) else {
-            throw WarehouseError(.unsupported, "BigQuery renames a table within its dataset only (\(from) → \(to))")
+        guard let existing = try tableResource(from) else {
+            throw WarehouseError(.notFound, "cannot rename \(from): it does not exist")
         }
-        if let existing = try getRelation(database: from.database, schema: from.schema, identifier: from.identifier), existing.kind == .view {
+        if Self.kind(existing["type"] as? String) != .table {
             throw WarehouseError(.unsupported, "BigQuery cannot rename the view \(from); build it under the new name instead")
         }
-        try execute("alter table \(render(from)) rename to \(quote(to.identifier))")
+        func reference(_ relation: Relation) -> [String: Any] {
+            ["projectId": project(of: relation), "datasetId": relation.schema, "tableId": relation.identifier]
+        }
+        var configuration: [String: Any] = ["copy": [
+            "sourceTable": reference(from), "destinationTable": reference(to),
+            "writeDisposition": "WRITE_TRUNCATE", "createDisposition": "CREATE_IF_NEEDED",
+        ]]
+        let labels = labels
+        if !labels.isEmpty { configuration["labels"] = labels }
+        try translating("-- copy \(render(from)) to \(render(to))") {
+            _ = try client.runJob(configuration: configuration)
+            _ = try client.call("DELETE", tableURL(project: project(of: from), dataset: from.schema, table: from.identifier), tolerated: [404])
+        }
     }
 
     /// `CREATE TABLE` with the columns' logical types (BigQuery's own names; empty means STRING).
