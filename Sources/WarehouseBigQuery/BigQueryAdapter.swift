@@ -108,7 +108,10 @@ public final class BigQueryAdapter: Adapter, @unchecked Sendable {
     /// - Throws: ``WarehouseError`` quoting BigQuery's reason and message, the node and the job.
     @discardableResult
     public func execute(_ sql: String) throws -> AdapterResponse {
-        try translating(sql) { Self.response(try client.runJob(configuration: jobConfiguration(sql)), profile: profile) }
+        try translating(sql) {
+            let job = try client.runJob(configuration: jobConfiguration(sql))
+            return Self.response(job, profile: profile, tableRows: try destinationRows(job))
+        }
     }
 
     /// Runs a query and returns its columns (standard SQL type names) and at most `limit` rows,
@@ -189,14 +192,29 @@ public final class BigQueryAdapter: Adapter, @unchecked Sendable {
         return WarehouseError(kind, message, sql: sql)
     }
 
+    /// The row count of a `CREATE TABLE … AS SELECT` job's table (tables.get on the job's
+    /// destination, as dbt-bigquery reads `num_rows`); nil for other statements.
+    func destinationRows(_ job: [String: Any]) throws -> Int64? {
+        let query = (job["statistics"] as? [String: Any])?["query"] as? [String: Any]
+        guard query?["statementType"] as? String == "CREATE_TABLE_AS_SELECT",
+              let destination = ((job["configuration"] as? [String: Any])?["query"] as? [String: Any])?["destinationTable"] as? [String: Any],
+              let project = destination["projectId"] as? String, let dataset = destination["datasetId"] as? String,
+              let table = destination["tableId"] as? String else { return nil }
+        let resource = try client.call("GET", tableURL(project: project, dataset: dataset, table: table), tolerated: [404])?.object
+        return Self.int64(resource?["numRows"])
+    }
+
     static func int64(_ value: Any?) -> Int64? {
         if let text = value as? String { return Int64(text) }
         if let number = value as? NSNumber { return number.int64Value }
         return nil
     }
 
-    /// dbt-bigquery's `BigQueryAdapterResponse` for a finished job (dbt-bigquery `connections.py`).
-    static func response(_ job: [String: Any], profile: BigQueryProfile) -> AdapterResponse {
+    /// dbt-bigquery's `BigQueryAdapterResponse` for a finished job (dbt-bigquery
+    /// `connections.py` `execute`): the code (`CREATE TABLE`, `CREATE VIEW`, `SCRIPT`, `MERGE`,
+    /// …), the rows (the new table's `num_rows` for CTAS, `numDmlAffectedRows` for DML, the
+    /// result's rows for SELECT) and `{code} ({rows} rows, {bytes} processed)`.
+    static func response(_ job: [String: Any], profile: BigQueryProfile, tableRows: Int64? = nil) -> AdapterResponse {
         let statistics = job["statistics"] as? [String: Any] ?? [:]
         let query = statistics["query"] as? [String: Any] ?? [:]
         let load = statistics["load"] as? [String: Any]
@@ -205,22 +223,25 @@ public final class BigQueryAdapter: Adapter, @unchecked Sendable {
         let billed = int64(query["totalBytesBilled"]) ?? 0
         let slotMs = int64(query["totalSlotMs"]) ?? int64(statistics["totalSlotMs"]) ?? 0
         let statement = query["statementType"] as? String ?? (load != nil ? "LOAD" : "")
-        let rows = int64(query["numDmlAffectedRows"]) ?? int64(load?["outputRows"])
-            ?? (statement == "SELECT" ? int64(query["totalRows"]) : nil)
-        let code = statement.replacingOccurrences(of: "_", with: " ")
+        var code: String
+        var rows: Int64?
+        switch statement {
+        case "CREATE_VIEW": code = "CREATE VIEW"
+        case "CREATE_TABLE_AS_SELECT": code = "CREATE TABLE"; rows = tableRows
+        case "SCRIPT": code = "SCRIPT"
+        case "INSERT", "DELETE", "MERGE", "UPDATE": code = statement; rows = int64(query["numDmlAffectedRows"])
+        case "SELECT": code = "SELECT"; rows = int64(query["totalRows"])
+        case "LOAD": code = "LOAD"; rows = int64(load?["outputRows"])
+        default: code = statement.replacingOccurrences(of: "_", with: " ")
+        }
         let bytes = BigQueryValues.formatBytes(processed) + " processed"
         let message: String
-        switch statement {
-        case "CREATE_TABLE_AS_SELECT":
-            message = "CREATE TABLE (" + (rows.map { BigQueryValues.formatRows($0) + " rows, " } ?? "") + bytes + ")"
-        case "CREATE_VIEW", "CREATE_TABLE", "DROP_TABLE", "DROP_VIEW", "ALTER_TABLE", "CREATE_SCHEMA":
-            message = "\(code) (\(bytes))"
-        case "SCRIPT":
-            message = "SCRIPT (\(bytes))"
-        case "INSERT", "DELETE", "MERGE", "UPDATE", "SELECT", "LOAD":
-            message = "\(code) (" + (rows.map { BigQueryValues.formatRows($0) + " rows, " } ?? "") + bytes + ")"
-        default:
+        if code.isEmpty {
             message = "OK"
+        } else if let rows {
+            message = "\(code) (\(BigQueryValues.formatRows(rows)) rows, \(bytes))"
+        } else {
+            message = "\(code) (\(bytes))"
         }
         var details: [String: Cell] = [
             "bytes_processed": .integer(processed), "bytes_billed": .integer(billed), "slot_ms": .integer(slotMs),

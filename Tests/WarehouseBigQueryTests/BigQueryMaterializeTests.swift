@@ -58,7 +58,8 @@ import Warehouse
             """,
             "alter table \(target) alter column `station` set options(description='The station code')",
         ])
-        #expect(built.response.code == "CREATE TABLE AS SELECT")
+        #expect(built.response.code == "CREATE TABLE")
+        #expect(built.response.message == "CREATE TABLE (1.0 rows, 0.0 Bytes processed)")
         let table = try #require(try adapter.tableResource(Relation(schema: dataset, identifier: "fct_orders")))
         #expect((table["timePartitioning"] as? [String: Any])?["field"] as? String == "order_day")
         #expect((table["timePartitioning"] as? [String: Any])?["expirationMs"] as? String == String(400 * 86_400_000))
