@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "WarehouseBigQuery", dependencies: [
             "Warehouse", .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
-        ]),
+        ], exclude: ["README.md"]),
         // Test support: the one adapter conformance suite every adapter's tests run.
         .target(name: "WarehouseConformance", dependencies: ["Warehouse"]),
         // The dbt Jinja context and node compilation.

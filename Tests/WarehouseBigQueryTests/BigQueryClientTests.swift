@@ -214,4 +214,23 @@ import Warehouse
         #expect(response.details == ["bytes_processed": .integer(1_288_490), "bytes_billed": .integer(10_485_760), "slot_ms": .integer(5321),
                                      "job_id": .text("job_ctas_1"), "location": .text("EU"), "project_id": .text(env.project)])
     }
+
+    /// A job still running after job_execution_timeout_seconds is cancelled (jobs.cancel) and
+    /// reported as a timeout. The emulator finishes every job at once, so the running job is replayed.
+    @Test func jobExecutionTimeoutCancelsTheJob() throws {
+        let env = try BigQueryTestEnvironment.get()
+        let adapter = try BigQueryAdapter(settings: env.settings(extra: ["job_execution_timeout_seconds": "0.3"]))
+        adapter.setSleep { Thread.sleep(forTimeInterval: min($0, 0.02)) }
+        let marker = "slow_\(UUID().uuidString.prefix(8))"
+        let jobId = "slow_job_\(UUID().uuidString.prefix(8))"
+        let running: [String: Any] = ["jobReference": ["projectId": env.project, "jobId": jobId, "location": "US"], "status": ["state": "RUNNING"]]
+        try env.control("/__reply", ["path": "/jobs", "body_match": marker, "body": running])
+        try env.control("/__reply", ["path": "/jobs/\(jobId)", "body": running, "count": 10_000])
+        let error = #expect(throws: WarehouseError.self) { try adapter.execute("select '\(marker)'") }
+        #expect(error?.kind == .timeout)
+        #expect(error?.message.contains("did not finish within job_execution_timeout_seconds") == true)
+        #expect(try env.requests(path: "/jobs/\(jobId)/cancel").count == 1)
+        let sent = try env.requests(path: "/jobs", mentioning: marker).first?["body"] as? [String: Any]
+        #expect((sent?["configuration"] as? [String: Any])?["jobTimeoutMs"] as? String == "300")
+    }
 }
