@@ -142,4 +142,29 @@ import Warehouse
                                       partition: ranged, cluster: []))
         #expect(adapter.isReplaceable(["type": "TABLE"], partition: nil, cluster: []))
     }
+
+    /// Ingestion-time partitioning: the table is declared from the dry run's schema without the
+    /// partition field, then filled through `_PARTITIONTIME` (dbt-bigquery's two statements).
+    /// The emulator creates the table but cannot insert into the `_PARTITIONTIME` pseudo-column,
+    /// so that insert is checked as recorded and answered as BigQuery answers it.
+    @Test func ingestionTimePartitioning() throws {
+        let (env, adapter, dataset) = try setUp("ingest")
+        let build = model("events", dataset: dataset, materialized: "table",
+                          sql: "select timestamp '2024-01-01 10:00:00' as loaded_at, 7 as n, 'a' as s",
+                          config: ["partition_by": .dict(["field": .string("loaded_at"), "data_type": .string("timestamp"),
+                                                          "time_ingestion_partitioning": .bool(true)])])
+        let target = "`\(env.project)`.`\(dataset)`.`events`"
+        let inserted: [String: Any] = [
+            "jobReference": ["projectId": env.project, "jobId": "ingest_insert_1", "location": "US"], "status": ["state": "DONE"],
+            "statistics": ["query": ["statementType": "INSERT", "numDmlAffectedRows": "1", "totalBytesProcessed": "0"]],
+        ]
+        try env.control("/__reply", ["path": "/jobs", "body_match": "insert into \(target) (_partitiontime", "body": inserted])
+        let built = try #require(try adapter.materialize(build))
+        #expect(built.executedSQL == [
+            "create or replace table \(target) (`n` INT64, `s` STRING)\npartition by timestamp_trunc(_PARTITIONTIME, day)\n",
+            "insert into \(target) (_partitiontime, `n`, `s`)\nselect timestamp(`loaded_at`), `n`, `s` from (\nselect timestamp '2024-01-01 10:00:00' as loaded_at, 7 as n, 'a' as s\n)",
+        ])
+        #expect(built.response.message == "INSERT (1.0 rows, 0.0 Bytes processed)")
+        #expect(try adapter.columns(of: build.relation) == [Column(name: "n", dataType: "INT64"), Column(name: "s", dataType: "STRING")])
+    }
 }
