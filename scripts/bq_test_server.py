@@ -20,6 +20,7 @@ import base64
 import json
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -206,6 +207,7 @@ def main():
     parser.add_argument("--refresh-token", default="test-refresh")
     parser.add_argument("--port-file", required=True)
     parser.add_argument("--parent-pid", type=int, help="exit when this process is gone")
+    parser.add_argument("--cleanup", help="a folder to delete on that exit (the test's keys)")
     ARGS = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
@@ -219,6 +221,8 @@ def main():
             try:
                 os.kill(ARGS.parent_pid, 0)
             except OSError:
+                if ARGS.cleanup:
+                    shutil.rmtree(ARGS.cleanup, ignore_errors=True)
                 os._exit(0)
     if ARGS.parent_pid:
         threading.Thread(target=watch, daemon=True).start()

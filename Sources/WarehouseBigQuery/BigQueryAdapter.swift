@@ -145,7 +145,7 @@ public final class BigQueryAdapter: Adapter, @unchecked Sendable {
     /// (dbt-bigquery's `begin`/`commit` are no-ops as well).
     public func transaction<T>(_ body: () throws -> T) throws -> T { try body() }
 
-    /// Marks the adapter closed; HTTP connections belong to the shared session.
+    /// Marks the adapter closed: further calls fail. HTTP connections belong to the session.
     public func close() {
         datasetLock.lock()
         closed = true
@@ -170,6 +170,10 @@ public final class BigQueryAdapter: Adapter, @unchecked Sendable {
     /// Runs `work`, turning BigQuery's errors into ``WarehouseError``s that quote its reason and
     /// message and name the node being built and the job.
     func translating<T>(_ sql: String?, _ work: () throws -> T) throws -> T {
+        datasetLock.lock()
+        let isClosed = closed
+        datasetLock.unlock()
+        if isClosed { throw WarehouseError(.connection, "the BigQuery adapter was closed", sql: sql) }
         do {
             return try work()
         } catch let error as BigQueryAPIError {

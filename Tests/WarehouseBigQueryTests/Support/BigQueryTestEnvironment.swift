@@ -70,7 +70,7 @@ struct BigQueryTestEnvironment: Sendable {
         let email = "opsflow-test@\(project).iam.gserviceaccount.com"
         let portFile = dir + "/port"
         let serverCommand = "python3 '\(scripts)/bq_test_server.py' --upstream '\(emulator)' --public-key '\(dir)/pub.pem'"
-            + " --email '\(email)' --port-file '\(portFile)' --parent-pid \(getpid()) >'\(dir)/server.log' 2>&1 &"
+            + " --email '\(email)' --port-file '\(portFile)' --parent-pid \(getpid()) --cleanup '\(dir)' >'\(dir)/server.log' 2>&1 &"
         _ = system(serverCommand)
         var port: String?
         for _ in 0..<100 {
