@@ -119,6 +119,40 @@ import Warehouse
         #expect(adapter.tokenExchanges == 2)
     }
 
+    /// `oauth-secrets` with a bare `token` uses it as is: no exchange at all.
+    @Test func staticTokenIsUsedAsIs() throws {
+        let env = try BigQueryTestEnvironment.get()
+        let issued = try URLSessionBigQueryTransport().send(BigQueryHTTPRequest(
+            method: "POST", url: env.tokenEndpoint, headers: ["Content-Type": "application/x-www-form-urlencoded"],
+            body: Data("grant_type=refresh_token&client_id=test-client&client_secret=test-secret&refresh_token=test-refresh".utf8)))
+        let token = try #require((try JSONSerialization.jsonObject(with: issued.body) as? [String: Any])?["access_token"] as? String)
+        var settings = env.settings()
+        settings["keyfile"] = nil
+        settings["method"] = "oauth-secrets"
+        settings["token"] = token
+        let before = try env.exchanges()
+        let adapter = try BigQueryAdapter(settings: settings)
+        #expect(try adapter.scalar("select 'static'") == .text("static"))
+        #expect(adapter.tokenExchanges == 0)
+        #expect(try env.exchanges() >= before)
+    }
+
+    /// An API endpoint that does not answer: each attempt is retried with back-off, then the
+    /// error names the host only (no token, no header).
+    @Test func unreachableEndpointIsRetriedThenReported() throws {
+        let env = try BigQueryTestEnvironment.get()
+        let pauses = PauseLog()
+        // A port nothing listens on (bound then released).
+        let port = BigQueryTestEnvironment.shell("python3 -c 'import socket; s=socket.socket(); s.bind((\"127.0.0.1\", 0)); print(s.getsockname()[1])'").output
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let adapter = try env.adapter(extra: ["api_endpoint": "http://127.0.0.1:\(port)", "job_retries": "2"], pauses: pauses)
+        let error = #expect(throws: WarehouseError.self) { try adapter.execute("select 1") }
+        #expect(error?.kind == .connection)
+        #expect(error?.message.hasPrefix("could not reach 127.0.0.1") == true)
+        #expect(error?.message.contains("ya29") == false)
+        #expect(pauses.all == [1, 2])
+    }
+
     private func writeJSON(_ object: [String: String], _ dir: String) throws -> String {
         let path = dir + "/\(UUID().uuidString.prefix(8)).json"
         try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: path))
