@@ -35,8 +35,18 @@ extension BigQueryAdapter {
         }
         let sql: String
         if strategy == "merge" {
+            let names = destColumns.map(\.name)
+            var updated = names
+            if let only = build.config["merge_update_columns"]?.list?.compactMap(\.string), !only.isEmpty {
+                let wanted = Set(only.map { $0.lowercased() })
+                updated = names.filter { wanted.contains($0.lowercased()) }
+            } else if let excluded = build.config["merge_exclude_columns"]?.list?.compactMap(\.string), !excluded.isEmpty {
+                let unwanted = Set(excluded.map { $0.lowercased() })
+                updated = names.filter { !unwanted.contains($0.lowercased()) }
+            }
+            let predicates = build.config["incremental_predicates"]?.list?.compactMap(\.string) ?? []
             sql = mergeSQL(target: target, source: temporaryExists ? "select * from \(render(temporary))" : build.compiledSQL,
-                           uniqueKey: build.uniqueKey, columns: destColumns.map(\.name))
+                           uniqueKey: build.uniqueKey, columns: names, updateColumns: updated, predicates: predicates)
         } else if let partition, let partitions = build.config["partitions"]?.list, !partitions.isEmpty {
             let values = partitions.map(Self.settingText)
             let predicate = "\(partition.renderWrapped(alias: "DBT_INTERNAL_DEST")) in (\(values.joined(separator: ", ")))"
@@ -100,12 +110,15 @@ extension BigQueryAdapter {
     }
 
     /// dbt's `get_merge_sql`: update-or-insert on the unique key; without a key `on (FALSE)`,
-    /// which inserts every row.
-    func mergeSQL(target: Relation, source: String, uniqueKey: [String], columns: [String]) -> String {
-        let quoted = columns.map(quote)
-        let csv = quoted.joined(separator: ", ")
-        let on = uniqueKey.isEmpty ? "(FALSE)"
-            : uniqueKey.map { "(DBT_INTERNAL_SOURCE.\(quote($0)) = DBT_INTERNAL_DEST.\(quote($0)))" }.joined(separator: " and ")
+    /// which inserts every row. `incremental_predicates` come first in the `on` clause;
+    /// `updateColumns` (`merge_update_columns` / `merge_exclude_columns`) limit the update.
+    func mergeSQL(target: Relation, source: String, uniqueKey: [String], columns: [String], updateColumns: [String]? = nil,
+                  predicates: [String] = []) -> String {
+        let csv = columns.map(quote).joined(separator: ", ")
+        var conditions = predicates
+        conditions += uniqueKey.isEmpty ? ["FALSE"] : uniqueKey.map { "DBT_INTERNAL_SOURCE.\(quote($0)) = DBT_INTERNAL_DEST.\(quote($0))" }
+        let on = "(" + conditions.joined(separator: ") and (") + ")"
+        let quoted = (updateColumns ?? columns).map(quote)
         var sql = "merge into \(render(target)) as DBT_INTERNAL_DEST\n    using (\n\(Self.trimmed(source))\n    ) as DBT_INTERNAL_SOURCE\n    on \(on)\n"
         if !uniqueKey.isEmpty {
             sql += "    when matched then update set\n        "

@@ -33,10 +33,19 @@ import Warehouse
             """])
         #expect(built.response.code == "MERGE")
         #expect(try helper.ids(adapter, target) == [[.integer(1), .text("a")], [.integer(2), .text("B")], [.integer(3), .text("c")]])
+        // merge_update_columns limits the update; incremental_predicates narrow the match.
+        build.config = ["merge_update_columns": .list([.string("v")]), "incremental_predicates": .list([.string("DBT_INTERNAL_DEST.id > 2")])]
+        build.compiledSQL = "select 2 as id, 'BB' as v union all select 3, 'CC'"
+        let narrowed = try #require(try adapter.materialize(build))
+        #expect(narrowed.executedSQL.first?.contains("on (DBT_INTERNAL_DEST.id > 2) and (DBT_INTERNAL_SOURCE.`id` = DBT_INTERNAL_DEST.`id`)\n    when matched then update set\n        `v` = DBT_INTERNAL_SOURCE.`v`\n") == true)
+        // id 2 fails the predicate, so it does not match and is inserted again; id 3 is updated.
+        #expect(try adapter.query("select * from \(target) order by id, v", limit: nil).rows
+                == [[.integer(1), .text("a")], [.integer(2), .text("B")], [.integer(2), .text("BB")], [.integer(3), .text("CC")]])
+        build.config = [:]
         // Without a unique key the merge is `on (FALSE)`: every row is inserted.
         build.uniqueKey = []
         _ = try adapter.materialize(build)
-        #expect(try adapter.scalar("select count(*) from \(target)") == .integer(5))
+        #expect(try adapter.scalar("select count(*) from \(target)") == .integer(6))
         // --full-refresh rebuilds.
         build.fullRefresh = true
         _ = try adapter.materialize(build)
