@@ -9,11 +9,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 VENV=${OPSFLOW_BQ_VENV:-$ROOT/.build/bqemulator-venv}
 PROJECT=${OPSFLOW_BQ_PROJECT:-opsflow-test}
-if ! "$VENV/bin/python" -c 'import bqemulator, numpy' 2>/dev/null; then
-  python3 -m venv "$VENV" >&2
-  # numpy is an undeclared dependency of bqemulator.
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check 'bqemulator==1.4.0' numpy >&2
-fi
+OPSFLOW_BQ_VENV="$VENV" "$ROOT/scripts/bq_emulator_install.sh" >&2
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 PORT=$(free_port)
 GRPC=$(free_port)
