@@ -117,4 +117,69 @@ import Warehouse
         let labelled = try env.requests(path: "/jobs", mentioning: "model_opsflow_analytics_mart_volume_forecast")
         #expect(!labelled.isEmpty)
     }
+
+    /// A model's `config()` reaches the adapter: seeds load through load jobs, an incremental
+    /// model is built partitioned, clustered, labelled and described, then merged on its key
+    /// by the second `opsflow build`.
+    @Test func configFlowsFromModelToDDL() throws {
+        let env = try BigQueryTestEnvironment.get()
+        let dir = env.directory + "/configured-\(UUID().uuidString.prefix(8))"
+        let dataset = BigQueryTestEnvironment.dataset("cfg")
+        let files: [String: String] = [
+            "dbt_project.yml": "name: configured\nversion: '1.0'\nconfig-version: 2\nprofile: configured\n",
+            "profiles.yml": """
+                configured:
+                  target: emulator
+                  outputs:
+                    emulator:
+                      type: bigquery
+                      method: service-account
+                      keyfile: \(env.keyfile)
+                      project: \(env.project)
+                      dataset: \(dataset)
+                      location: US
+                      api_endpoint: \(env.endpoint)
+                      token_endpoint: \(env.tokenEndpoint)
+                """,
+            "seeds/kinds.csv": "kind,label\npickup,Pick-up\nscan,Hub scan\n",
+            "models/events.sql": """
+                {{ config(materialized='incremental', unique_key='id',
+                          partition_by={'field': 'day', 'data_type': 'date'}, cluster_by=['kind'],
+                          labels={'team': 'ops'}, persist_docs={'relation': true}) }}
+                select id, day, kind, {{ var('batch') }} as batch
+                from unnest([
+                  struct({{ var('batch') }} as id, date '2024-01-0{{ var('batch') }}' as day, 'scan' as kind),
+                  struct(1 as id, date '2024-01-01' as day, 'pickup' as kind)
+                ])
+                """,
+            "models/schema.yml": """
+                version: 2
+                models:
+                  - name: events
+                    description: One row per event.
+                    columns:
+                      - name: id
+                        tests: [unique, not_null]
+                """,
+        ]
+        for (path, text) in files {
+            let url = URL(fileURLWithPath: dir + "/" + path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        for batch in [2, 3] {
+            let run = try opsflow(["build", "--project-dir", dir, "--vars", "{batch: \(batch)}"], home: dir)
+            #expect(run.status == 0, "\(run.output.suffix(3000))\n\(run.errors.suffix(1000))")
+        }
+        let target = "`\(env.project)`.`\(dataset)`.`events`"
+        let creates = try env.requests(path: "/jobs", mentioning: "create or replace table \(target)")
+        let create = ((creates.first?["body"] as? [String: Any])?["configuration"] as? [String: Any]).flatMap { ($0["query"] as? [String: Any])?["query"] as? String } ?? ""
+        #expect(create.contains("partition by day\ncluster by kind\nOPTIONS(\n      description='One row per event.', labels=[('team', 'ops')]\n    )"))
+        #expect(try !env.requests(path: "/jobs", mentioning: "merge into \(target) as DBT_INTERNAL_DEST").isEmpty)
+        #expect(try !env.requests(path: "/upload/bigquery/v2/", mentioning: "\"tableId\":\"kinds__opsflow_seed\"").isEmpty)
+        let adapter = try env.adapter(dataset: dataset)
+        let rows = try adapter.query("select id, batch from \(target) order by id", limit: nil).rows
+        #expect(rows == [[.integer(1), .integer(3)], [.integer(2), .integer(2)], [.integer(3), .integer(3)]])
+        #expect(try adapter.scalar("select count(*) from `\(env.project)`.`\(dataset)`.`kinds`") == .integer(2))
+    }
 }
