@@ -12,7 +12,9 @@
   transient BigQuery error to prove retries).
 - POST /__reply {"path", "body_match", "body", "count"}: answer those requests with `body`
   (HTTP 200), to replay what real BigQuery sends where the emulator differs.
-- GET /__requests, POST /__reset, GET /__stats ({"exchanges": n}), POST /__config {"expires_in"}.
+- POST /v1/projects/-/serviceAccounts/{account}:generateAccessToken: IAM Credentials'
+  impersonation, for a caller with a token issued here and the account --impersonate.
+- GET /__requests, POST /__reset, GET /__stats ({"exchanges", "impersonations"}), POST /__config {"expires_in"}.
 Prints its port to --port-file once listening.
 """
 import argparse
@@ -32,7 +34,7 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LOCK = threading.Lock()
-STATE = {"tokens": set(), "exchanges": 0, "requests": [], "faults": [], "replies": [], "expires_in": 3600}
+STATE = {"tokens": set(), "exchanges": 0, "impersonations": 0, "requests": [], "faults": [], "replies": [], "expires_in": 3600}
 ARGS = None
 
 
@@ -110,6 +112,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.token(raw)
         if path.startswith("/__"):
             return self.control(method, path, raw)
+        if path.startswith("/v1/projects/-/serviceAccounts/") and path.endswith(":generateAccessToken"):
+            return self.impersonate(path, raw)
         auth = self.headers.get("Authorization", "")
         with LOCK:
             ok = auth.startswith("Bearer ") and auth[7:] in STATE["tokens"]
@@ -117,7 +121,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(401, {"error": {"code": 401, "message": "Request had invalid authentication credentials.",
                                               "errors": [{"reason": "authError", "message": "Invalid Credentials"}],
                                               "status": "UNAUTHENTICATED"}})
-        record = {"method": method, "path": path}
+        record = {"method": method, "path": path,
+                  "token": "impersonated" if auth.startswith("Bearer ya29.impersonated-") else "direct"}
         content_type = self.headers.get("Content-Type", "")
         if content_type.startswith("application/json") and raw:
             record["body"] = json.loads(raw)
@@ -168,6 +173,26 @@ class Handler(BaseHTTPRequestHandler):
             expires = STATE["expires_in"]
         return self.reply(200, {"access_token": token, "expires_in": expires, "token_type": "Bearer"})
 
+    def impersonate(self, path, raw):
+        """IAM Credentials generateAccessToken: a token of the named account for a caller with a valid token."""
+        auth = self.headers.get("Authorization", "")
+        with LOCK:
+            ok = auth.startswith("Bearer ") and auth[7:] in STATE["tokens"]
+        body = json.loads(raw or b"{}")
+        account = urllib.parse.unquote(path[len("/v1/projects/-/serviceAccounts/"):-len(":generateAccessToken")])
+        if not ok:
+            return self.reply(401, {"error": {"code": 401, "message": "Request had invalid authentication credentials.",
+                                              "status": "UNAUTHENTICATED"}})
+        if "https://www.googleapis.com/auth/bigquery" not in body.get("scope", []) or account != ARGS.impersonate:
+            return self.reply(403, {"error": {"code": 403, "message": "Permission 'iam.serviceAccounts.getAccessToken' denied",
+                                              "status": "PERMISSION_DENIED"}})
+        token = "ya29.impersonated-" + secrets.token_hex(16)
+        expire = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
+        with LOCK:
+            STATE["tokens"].add(token)
+            STATE["impersonations"] += 1
+        return self.reply(200, {"accessToken": token, "expireTime": expire})
+
     def control(self, method, path, raw):
         body = json.loads(raw) if raw else {}
         with LOCK:
@@ -189,7 +214,7 @@ class Handler(BaseHTTPRequestHandler):
                 STATE["replies"].clear()
                 return self.reply(200, {})
             if path == "/__stats":
-                return self.reply(200, {"exchanges": STATE["exchanges"]})
+                return self.reply(200, {"exchanges": STATE["exchanges"], "impersonations": STATE["impersonations"]})
             if path == "/__config":
                 STATE["expires_in"] = body.get("expires_in", STATE["expires_in"])
                 return self.reply(200, {})
@@ -205,6 +230,8 @@ def main():
     parser.add_argument("--client-id", default="test-client")
     parser.add_argument("--client-secret", default="test-secret")
     parser.add_argument("--refresh-token", default="test-refresh")
+    parser.add_argument("--impersonate", default="opsflow-runner@opsflow-test.iam.gserviceaccount.com",
+                        help="the one service account callers may impersonate")
     parser.add_argument("--port-file", required=True)
     parser.add_argument("--parent-pid", type=int, help="exit when this process is gone")
     parser.add_argument("--cleanup", help="a folder to delete on that exit (the test's keys)")

@@ -44,7 +44,8 @@ public final class BigQueryAdapter: Adapter, @unchecked Sendable {
         self.profile = profile
         let source = try CredentialSource.resolve(profile, environment: environment)
         let tokens = TokenProvider(source: source, endpoint: profile.tokenEndpoint, scopes: profile.scopes,
-                                   transport: transport, timeoutSeconds: profile.requestTimeoutSeconds, now: now)
+                                   transport: transport, timeoutSeconds: profile.requestTimeoutSeconds,
+                                   impersonate: profile.impersonateServiceAccount, iamEndpoint: profile.iamEndpoint, now: now)
         client = BigQueryClient(profile: profile, transport: transport, tokens: tokens)
         _ = try tokens.token()
     }

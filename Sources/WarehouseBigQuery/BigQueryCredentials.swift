@@ -125,6 +125,9 @@ final class TokenProvider: @unchecked Sendable {
     let source: CredentialSource
     let endpoint: String?
     let scopes: [String]
+    /// When set, the credentials' token is traded for one of this service account.
+    let impersonate: String?
+    let iamEndpoint: String
     let transport: any BigQueryTransport
     let timeoutSeconds: Double
     /// The clock (tests move it forward to prove the refresh).
@@ -139,10 +142,13 @@ final class TokenProvider: @unchecked Sendable {
     private(set) var exchanges = 0
 
     init(source: CredentialSource, endpoint: String?, scopes: [String], transport: any BigQueryTransport,
-         timeoutSeconds: Double, now: @escaping @Sendable () -> Date = { Date() }) {
+         timeoutSeconds: Double, impersonate: String? = nil, iamEndpoint: String = "https://iamcredentials.googleapis.com",
+         now: @escaping @Sendable () -> Date = { Date() }) {
         self.source = source
         self.endpoint = endpoint
         self.scopes = scopes
+        self.impersonate = impersonate
+        self.iamEndpoint = iamEndpoint
         self.transport = transport
         self.timeoutSeconds = timeoutSeconds
         self.now = now
@@ -154,9 +160,10 @@ final class TokenProvider: @unchecked Sendable {
     func token() throws -> String {
         lock.lock()
         defer { lock.unlock() }
-        if case .staticToken(let token) = source { return token }
+        if case .staticToken(let token) = source, impersonate == nil { return token }
         if let cached, cached.expiry.timeIntervalSince(now()) > refreshMargin { return cached.token }
-        let (token, lifetime) = try exchange()
+        var (token, lifetime) = try exchange()
+        if let impersonate { (token, lifetime) = try impersonated(impersonate, source: token) }
         exchanges += 1
         cached = (token, now().addingTimeInterval(lifetime))
         return token
@@ -202,6 +209,25 @@ final class TokenProvider: @unchecked Sendable {
         }
         let lifetime = (object["expires_in"] as? Double) ?? (object["expires_in"] as? String).flatMap(Double.init) ?? 3600
         return (token, lifetime)
+    }
+
+    /// A token of `account` obtained with the source credentials' token (IAM Credentials API
+    /// `projects/-/serviceAccounts/{account}:generateAccessToken`, lifetime one hour).
+    /// - Throws: ``WarehouseError`` (`connection`) with the API's status and message.
+    private func impersonated(_ account: String, source: String) throws -> (String, Double) {
+        let url = iamEndpoint + "/v1/projects/-/serviceAccounts/" + BigQueryClient.segment(account) + ":generateAccessToken"
+        let body = try JSONSerialization.data(withJSONObject: ["scope": scopes, "lifetime": "3600s"], options: [.sortedKeys])
+        let response = try transport.send(BigQueryHTTPRequest(
+            method: "POST", url: url, headers: ["Content-Type": "application/json", "Authorization": "Bearer " + source],
+            body: body, timeoutSeconds: timeoutSeconds))
+        let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any] ?? [:]
+        guard (200..<300).contains(response.status), let token = object["accessToken"] as? String, !token.isEmpty else {
+            let message = (object["error"] as? [String: Any])?["message"] as? String ?? ""
+            throw WarehouseError(.connection, "impersonating \(account) was refused (HTTP \(response.status)"
+                                 + (message.isEmpty ? ")" : ", \(message))"))
+        }
+        let expiry = (object["expireTime"] as? String).flatMap { ISO8601DateFormatter().date(from: $0) }
+        return (token, expiry.map { $0.timeIntervalSince(Date()) } ?? 3600)
     }
 
     /// `application/x-www-form-urlencoded` escaping (unreserved characters kept).

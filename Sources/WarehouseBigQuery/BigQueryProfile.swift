@@ -61,6 +61,11 @@ public struct BigQueryProfile: Sendable, CustomStringConvertible {
     public var apiEndpoint: String
     /// Where tokens are obtained; the key's `token_uri`, else `https://oauth2.googleapis.com/token`.
     public var tokenEndpoint: String?
+    /// The service account whose short-lived tokens the credentials obtain and use
+    /// (IAM Credentials `generateAccessToken`), as dbt-bigquery's `impersonate_service_account`.
+    public var impersonateServiceAccount: String?
+    /// The IAM Credentials API root (`iam_endpoint`), `https://iamcredentials.googleapis.com` by default.
+    public var iamEndpoint: String
     /// OAuth scopes requested (dbt-bigquery's defaults).
     public var scopes: [String]
     /// Secrets, revealed only to the token exchange.
@@ -132,10 +137,10 @@ public struct BigQueryProfile: Sendable, CustomStringConvertible {
         } else {
             scopes = Self.defaultScopes
         }
-        if value("impersonate_service_account") != nil {
-            throw WarehouseError(.connection, "the bigquery target's 'impersonate_service_account' is not supported by OpsFlow yet; "
-                                 + "authenticate as that service account directly (method: service-account)")
-        }
+        impersonateServiceAccount = value("impersonate_service_account")
+        var iam = value("iam_endpoint") ?? "https://iamcredentials.googleapis.com"
+        while iam.hasSuffix("/") { iam.removeLast() }
+        iamEndpoint = iam
         token = value("token")
         refreshToken = value("refresh_token")
         clientId = value("client_id")

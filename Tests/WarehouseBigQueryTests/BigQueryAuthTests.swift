@@ -153,6 +153,23 @@ import Warehouse
         #expect(pauses.all == [1, 2])
     }
 
+    /// impersonate_service_account: the key's token is traded for the account's through the IAM
+    /// Credentials API (served by the test server at `iam_endpoint`), and that token runs the jobs.
+    @Test func impersonation() throws {
+        let env = try BigQueryTestEnvironment.get()
+        let account = "opsflow-runner@opsflow-test.iam.gserviceaccount.com"
+        let adapter = try env.adapter(extra: ["impersonate_service_account": account, "iam_endpoint": env.endpoint])
+        let marker = "runner_\(UUID().uuidString.prefix(8))"
+        #expect(try adapter.scalar("select '\(marker)'") == .text(marker))
+        #expect(adapter.tokenExchanges == 1)
+        // The job ran with the impersonated account's token, not the key's.
+        #expect(try env.requests(path: "/jobs", mentioning: marker).map { $0["token"] as? String } == ["impersonated"])
+        let refused = #expect(throws: WarehouseError.self) {
+            try env.adapter(extra: ["impersonate_service_account": "someone-else@x.iam.gserviceaccount.com", "iam_endpoint": env.endpoint])
+        }
+        #expect(refused?.message == "impersonating someone-else@x.iam.gserviceaccount.com was refused (HTTP 403, Permission 'iam.serviceAccounts.getAccessToken' denied)")
+    }
+
     private func writeJSON(_ object: [String: String], _ dir: String) throws -> String {
         let path = dir + "/\(UUID().uuidString.prefix(8)).json"
         try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: path))

@@ -24,6 +24,8 @@ import Warehouse
         #expect(p.maximumBytesBilled == nil)
         #expect(p.jobExecutionTimeoutSeconds == nil)
         #expect(p.scopes == BigQueryProfile.defaultScopes)
+        #expect(p.impersonateServiceAccount == nil)
+        #expect(p.iamEndpoint == "https://iamcredentials.googleapis.com")
         #expect(p.description == "bigquery://acme/analytics (oauth)")
     }
 
@@ -53,8 +55,6 @@ import Warehouse
         #expect(message(base.merging(["method": "magic"]) { $1 })?.contains("method 'magic' is not one of") == true)
         #expect(message(base.merging(["priority": "urgent"]) { $1 }) == "the bigquery target's 'priority' must be interactive or batch, not 'urgent'")
         #expect(message(base.merging(["maximum_bytes_billed": "lots"]) { $1 })?.contains("must be a positive integer") == true)
-        #expect(message(base.merging(["impersonate_service_account": "x@y.iam.gserviceaccount.com"]) { $1 })?
-            .contains("'impersonate_service_account' is not supported") == true)
         #expect(message(base.merging(["method": "oauth-secrets"]) { $1 }) == "method oauth-secrets needs 'token', or 'refresh_token' with 'client_id' and 'client_secret'")
         // oauth without any application-default credentials says where it looked.
         let noADC = #expect(throws: WarehouseError.self) {
