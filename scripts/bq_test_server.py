@@ -9,7 +9,8 @@
   a token this endpoint issued (401 otherwise), and recorded (method, path, JSON body).
 - POST /__inject {"status", "reason", "message", "count", "path", "body"}: the next `count`
   requests whose path contains `path` and whose body contains `body` get that error instead (a
-  transient BigQuery error to prove retries).
+  transient BigQuery error to prove retries); with "forward": true the request still reaches
+  the emulator (an answer lost on the way back).
 - POST /__reply {"path", "body_match", "body", "count"}: answer those requests with `body`
   (HTTP 200), to replay what real BigQuery sends where the emulator differs.
 - POST /v1/projects/-/serviceAccounts/{account}:generateAccessToken: IAM Credentials'
@@ -138,6 +139,14 @@ class Handler(BaseHTTPRequestHandler):
                                               if r["path"] in path and r["body_match"] in text and r["count"] > 0), None)
             if canned:
                 canned["count"] -= 1
+        if fault and fault["forward"]:
+            # The request reaches the emulator, but its answer is "lost": the caller sees the error.
+            forwarded = urllib.request.Request(ARGS.upstream + path, data=raw if method in ("POST", "PATCH") else None,
+                                               method=method, headers={"Content-Type": content_type or "application/json"})
+            try:
+                urllib.request.urlopen(forwarded, timeout=120).read()
+            except urllib.error.HTTPError:
+                pass
         if fault:
             error = {"error": {"code": fault["status"], "message": fault["message"],
                                "errors": [{"reason": fault["reason"], "message": fault["message"], "domain": "global"}]}}
@@ -200,7 +209,7 @@ class Handler(BaseHTTPRequestHandler):
                 STATE["faults"].append({"status": body.get("status", 500), "reason": body.get("reason", "backendError"),
                                         "message": body.get("message", "Backend error. Job aborted."),
                                         "count": body.get("count", 1), "path": body.get("path", ""),
-                                        "body": body.get("body", "")})
+                                        "body": body.get("body", ""), "forward": body.get("forward", False)})
                 return self.reply(200, {})
             if path == "/__reply":
                 STATE["replies"].append({"path": body["path"], "body": body["body"], "count": body.get("count", 1),

@@ -200,20 +200,27 @@ final class BigQueryClient: @unchecked Sendable {
         }
     }
 
-    /// jobs.insert; a retried insert of the same id that answers 409 fetches the job instead.
+    /// jobs.insert under our own job id, so a retried insert is idempotent: when an earlier
+    /// attempt created the job but its answer was lost, BigQuery answers the retry 409
+    /// (`duplicate`) and the job is fetched instead of run twice.
     private func insertJob(_ resource: [String: Any], upload: (Data, String)?) throws -> [String: Any] {
         let project = Self.segment(profile.executionProject)
-        guard let upload else {
-            return try call("POST", apiRoot + "/projects/\(project)/jobs", json: resource)?.object ?? [:]
+        let inserted: (status: Int, object: [String: Any])?
+        if let upload {
+            let boundary = "opsflow_" + UUID().uuidString
+            var body = Data("--\(boundary)\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n".utf8)
+            body.append(try JSONSerialization.data(withJSONObject: resource, options: [.sortedKeys]))
+            body.append(Data("\r\n--\(boundary)\r\nContent-Type: \(upload.1)\r\n\r\n".utf8))
+            body.append(upload.0)
+            body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+            let url = profile.apiEndpoint + "/upload/bigquery/v2/projects/\(project)/jobs?uploadType=multipart"
+            inserted = try call("POST", url, raw: (body, "multipart/related; boundary=\(boundary)"), tolerated: [409])
+        } else {
+            inserted = try call("POST", apiRoot + "/projects/\(project)/jobs", json: resource, tolerated: [409])
         }
-        let boundary = "opsflow_" + UUID().uuidString
-        var body = Data("--\(boundary)\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n".utf8)
-        body.append(try JSONSerialization.data(withJSONObject: resource, options: [.sortedKeys]))
-        body.append(Data("\r\n--\(boundary)\r\nContent-Type: \(upload.1)\r\n\r\n".utf8))
-        body.append(upload.0)
-        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
-        let url = profile.apiEndpoint + "/upload/bigquery/v2/projects/\(project)/jobs?uploadType=multipart"
-        return try call("POST", url, raw: (body, "multipart/related; boundary=\(boundary)"))?.object ?? [:]
+        if let inserted { return inserted.object }
+        // 409: the job exists already (an earlier attempt reached BigQuery).
+        return try call("GET", jobURL(resource) + locationQuery(resource, first: true))?.object ?? resource
     }
 
     func jobIdentifier(_ job: [String: Any]) -> String {

@@ -85,6 +85,27 @@ import Warehouse
         #expect(try env.requests(path: "/jobs", mentioning: fatal).count == 1)
     }
 
+    /// An insert whose answer was lost (the job ran) is retried under the same job id; BigQuery's
+    /// 409 `duplicate` makes the adapter fetch that job instead of running the statement twice.
+    @Test func lostAnswerDoesNotRunTheJobTwice() throws {
+        let env = try BigQueryTestEnvironment.get()
+        let dataset = BigQueryTestEnvironment.dataset("lost")
+        let adapter = try env.adapter(dataset: dataset)
+        try adapter.createSchema(dataset)
+        let table = "`\(env.project)`.`\(dataset)`.`t`"
+        try adapter.execute("create table \(table) (id INT64)")
+        let marker = "insert into \(table) values (1)"
+        try env.control("/__inject", ["status": 503, "reason": "backendError", "message": "Service unavailable", "path": "/jobs",
+                                      "body": marker, "forward": true])
+        try env.control("/__inject", ["status": 409, "reason": "duplicate", "message": "Already Exists: Job", "path": "/jobs", "body": marker])
+        let response = try adapter.execute(marker)
+        #expect(response.code == "INSERT")
+        #expect(try adapter.scalar("select count(*) from \(table)") == .integer(1))
+        let ids = try env.requests(path: "/jobs", mentioning: marker)
+            .compactMap { (($0["body"] as? [String: Any])?["jobReference"] as? [String: Any])?["jobId"] as? String }
+        #expect(ids.count == 2 && Set(ids).count == 1)
+    }
+
     /// With `job_retries: 0` a transient error fails at once.
     @Test func noRetriesWhenJobRetriesIsZero() throws {
         let env = try BigQueryTestEnvironment.get()
