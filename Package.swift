@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
         // A small HTTP server on BSD sockets and Swift concurrency (no SwiftNIO, no BoringSSL).
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        // RS256 for BigQuery service-account JWTs (only WarehouseBigQuery links it).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // Pure template engine (Jinja2-compatible). No dependencies, no I/O.
@@ -34,6 +36,11 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // The PostgreSQL warehouse (libpq).
         .target(name: "WarehousePostgres", dependencies: ["Warehouse", "CLibPQ"]),
+        // The BigQuery warehouse: REST API v2 over Foundation's URLSession, RS256 from swift-crypto.
+        .target(name: "WarehouseBigQuery", dependencies: [
+            "Warehouse", .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+        ], exclude: ["README.md"]),
         // Test support: the one adapter conformance suite every adapter's tests run.
         .target(name: "WarehouseConformance", dependencies: ["Warehouse"]),
         // The dbt Jinja context and node compilation.
@@ -58,7 +65,7 @@ let package = Package(
         ], exclude: ["API.md"]),
         // `opsflow` itself: argument parsing only.
         .executableTarget(name: "CLI", dependencies: [
-            "Run", "Compile", "Project", "Warehouse", "WarehouseSQLite", "WarehousePostgres", "Demo", "Web", "SQL", "Ops",
+            "Run", "Compile", "Project", "Warehouse", "WarehouseSQLite", "WarehousePostgres", "WarehouseBigQuery", "Demo", "Web", "SQL", "Ops",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Parse+render benchmark against Python Jinja2 (bench/jinja_bench.sh).
@@ -68,6 +75,7 @@ let package = Package(
         .testTarget(name: "SQLTests", dependencies: ["SQL"]),
         .testTarget(name: "WarehouseSQLiteTests", dependencies: ["WarehouseSQLite", "Warehouse", "WarehouseConformance"]),
         .testTarget(name: "WarehousePostgresTests", dependencies: ["WarehousePostgres", "Warehouse", "WarehouseConformance"]),
+        .testTarget(name: "WarehouseBigQueryTests", dependencies: ["WarehouseBigQuery", "Warehouse", "WarehouseConformance"]),
         .testTarget(name: "CompileTests", dependencies: ["Compile", "Project", "Jinja", "Warehouse", "WarehouseSQLite"],
                     exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "RunTests", dependencies: ["Run", "Compile", "Project", "Warehouse", "WarehouseSQLite", "Demo"]),

@@ -1,6 +1,7 @@
 import Foundation
 import Run
 import Warehouse
+import WarehouseBigQuery
 import WarehousePostgres
 import WarehouseSQLite
 
@@ -17,6 +18,15 @@ enum AdapterRegistry {
         // dbt-postgres's profile keys (host, port, user, password, dbname, schema, …).
         AdapterFactory(type: "postgres") { settings, _ in
             try PostgresAdapter(settings: settings)
+        },
+        // dbt-bigquery's profile keys (method, project, dataset, keyfile, location, …) plus
+        // api_endpoint and token_endpoint (a local emulator); a relative keyfile is relative to the project.
+        AdapterFactory(type: "bigquery") { settings, projectDir in
+            var settings = settings
+            if let keyfile = settings["keyfile"], !keyfile.hasPrefix("/"), !keyfile.hasPrefix("~") {
+                settings["keyfile"] = URL(fileURLWithPath: projectDir).appendingPathComponent(keyfile).path
+            }
+            return try BigQueryAdapter(settings: settings)
         },
     ]
 }

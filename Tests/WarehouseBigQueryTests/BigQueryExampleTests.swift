@@ -1,0 +1,193 @@
+import Foundation
+import Testing
+import Warehouse
+@testable import WarehouseBigQuery
+
+/// The whole OpsFlow Analytics example built by the `opsflow` binary with `--target` set to the
+/// emulator (service-account key, token endpoint and API behind the test proxy), compared with
+/// the same build on the embedded warehouse.
+@Suite struct BigQueryExampleTests {
+    static let binary: URL? = {
+        var candidates: [URL] = [
+            Bundle.main.bundleURL.appendingPathComponent("opsflow"),
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("opsflow"),
+        ]
+        if let first = CommandLine.arguments.first {
+            candidates.append(URL(fileURLWithPath: first).deletingLastPathComponent().appendingPathComponent("opsflow"))
+        }
+        candidates.append(BigQueryTestEnvironment.repositoryRoot.appendingPathComponent(".build/debug/opsflow"))
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }()
+
+    /// Runs the binary; returns its exit status and standard output.
+    func opsflow(_ args: [String], home: String) throws -> (status: Int32, output: String, errors: String) {
+        guard let binary = Self.binary else { throw TestSetupError("the opsflow binary is not built: run `swift build --build-tests`") }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = args
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = home
+        environment["DBT_PROFILES_DIR"] = nil
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        let out = home + "/stdout", err = home + "/stderr"
+        FileManager.default.createFile(atPath: out, contents: nil)
+        FileManager.default.createFile(atPath: err, contents: nil)
+        let outHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+        let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try outHandle.close()
+        try errHandle.close()
+        return (process.terminationStatus, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+                (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+    }
+
+    func copyExample(into dir: String) throws -> String {
+        let project = dir + "/opsflow_analytics"
+        try FileManager.default.copyItem(atPath: BigQueryTestEnvironment.repositoryRoot.appendingPathComponent("examples/opsflow_analytics").path,
+                                         toPath: project)
+        for leftover in ["target", "opsflow.sqlite", "logs", "data"] { try? FileManager.default.removeItem(atPath: project + "/" + leftover) }
+        return project
+    }
+
+    /// `opsflow demo` loads the raw extracts (load jobs), builds 11 models and runs 63 tests on
+    /// the emulator; the forecast it prints equals the embedded warehouse's.
+    @Test func exampleBuildsOnTheEmulator() throws {
+        let env = try BigQueryTestEnvironment.get()
+        let dir = env.directory + "/example-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dir + "/bq", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir + "/lite", withIntermediateDirectories: true)
+        let bqProject = try copyExample(into: dir + "/bq")
+        let liteProject = try copyExample(into: dir + "/lite")
+        let dataset = BigQueryTestEnvironment.dataset("example")
+        let profiles = """
+            opsflow_analytics:
+              target: dev
+              outputs:
+                dev:
+                  type: sqlite
+                  dialect: bigquery
+                  path: opsflow.sqlite
+                  schema: dev
+                  threads: 4
+                emulator:
+                  type: bigquery
+                  method: service-account
+                  keyfile: \(env.keyfile)
+                  project: \(env.project)
+                  dataset: \(dataset)
+                  location: US
+                  threads: 4
+                  job_retries: 2
+                  api_endpoint: \(env.endpoint)
+                  token_endpoint: \(env.tokenEndpoint)
+            """
+        try profiles.write(toFile: bqProject + "/profiles.yml", atomically: true, encoding: .utf8)
+        let demo = ["demo", "--days", "90", "--orders-per-day", "150", "--end-date", "2026-11-29"]
+        let bq = try opsflow(demo + ["--project-dir", bqProject, "--target", "emulator"], home: dir + "/bq")
+        #expect(bq.status == 0, "\(bq.output.suffix(3000))\n\(bq.errors.suffix(2000))")
+        let lite = try opsflow(demo + ["--project-dir", liteProject], home: dir + "/lite")
+        #expect(lite.status == 0)
+        // The same nodes pass, warn and fail on both warehouses (PASS=72 WARN=2 ERROR=0 today).
+        func summary(_ output: String) -> String? {
+            for line in output.split(separator: "\n") {
+                if let start = line.range(of: "Done. PASS=") { return String(line[start.lowerBound...]) }
+            }
+            return nil
+        }
+        #expect(summary(bq.output)?.contains("ERROR=0 SKIP=0") == true)
+        #expect(summary(bq.output) == summary(lite.output))
+        func forecast(_ output: String) -> String {
+            guard let start = output.range(of: "The volume forecast for the next 7 days") else { return "" }
+            return String(output[start.lowerBound...])
+        }
+        #expect(!forecast(bq.output).isEmpty)
+        #expect(forecast(bq.output) == forecast(lite.output))
+
+        // run_results.json carries dbt-bigquery's adapter_response for the models.
+        let data = try Data(contentsOf: URL(fileURLWithPath: bqProject + "/target/run_results.json"))
+        let results = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["results"] as? [[String: Any]] ?? []
+        let model = try #require(results.first { $0["unique_id"] as? String == "model.opsflow_analytics.mart_volume_forecast" })
+        let response = try #require(model["adapter_response"] as? [String: Any])
+        #expect(response["code"] as? String == "CREATE TABLE")
+        #expect(response["location"] as? String == "US")
+        #expect(response["project_id"] as? String == env.project)
+        #expect((response["job_id"] as? String)?.hasPrefix("opsflow_") == true)
+        #expect(response["bytes_processed"] != nil && response["bytes_billed"] != nil && response["slot_ms"] != nil)
+
+        // The raw extracts arrived through load jobs, and the model's job carried its labels.
+        let loads = try env.requests(path: "/upload/bigquery/v2/", mentioning: "im_global_collect_rate")
+        #expect(!loads.isEmpty)
+        let labelled = try env.requests(path: "/jobs", mentioning: "model_opsflow_analytics_mart_volume_forecast")
+        #expect(!labelled.isEmpty)
+    }
+
+    /// A model's `config()` reaches the adapter: seeds load through load jobs, an incremental
+    /// model is built partitioned, clustered, labelled and described, then merged on its key
+    /// by the second `opsflow build`.
+    @Test func configFlowsFromModelToDDL() throws {
+        let env = try BigQueryTestEnvironment.get()
+        let dir = env.directory + "/configured-\(UUID().uuidString.prefix(8))"
+        let dataset = BigQueryTestEnvironment.dataset("cfg")
+        let files: [String: String] = [
+            "dbt_project.yml": "name: configured\nversion: '1.0'\nconfig-version: 2\nprofile: configured\n",
+            "profiles.yml": """
+                configured:
+                  target: emulator
+                  outputs:
+                    emulator:
+                      type: bigquery
+                      method: service-account
+                      keyfile: \(env.keyfile)
+                      project: \(env.project)
+                      dataset: \(dataset)
+                      location: US
+                      api_endpoint: \(env.endpoint)
+                      token_endpoint: \(env.tokenEndpoint)
+                """,
+            "seeds/kinds.csv": "kind,label\npickup,Pick-up\nscan,Hub scan\n",
+            "models/events.sql": """
+                {{ config(materialized='incremental', unique_key='id',
+                          partition_by={'field': 'day', 'data_type': 'date'}, cluster_by=['kind'],
+                          labels={'team': 'ops'}, persist_docs={'relation': true}) }}
+                select id, day, kind, {{ var('batch') }} as batch
+                from unnest([
+                  struct({{ var('batch') }} as id, date '2024-01-0{{ var('batch') }}' as day, 'scan' as kind),
+                  struct(1 as id, date '2024-01-01' as day, 'pickup' as kind)
+                ])
+                """,
+            "models/schema.yml": """
+                version: 2
+                models:
+                  - name: events
+                    description: One row per event.
+                    columns:
+                      - name: id
+                        tests: [unique, not_null]
+                """,
+        ]
+        for (path, text) in files {
+            let url = URL(fileURLWithPath: dir + "/" + path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        for batch in [2, 3] {
+            let run = try opsflow(["build", "--project-dir", dir, "--vars", "{batch: \(batch)}"], home: dir)
+            #expect(run.status == 0, "\(run.output.suffix(3000))\n\(run.errors.suffix(1000))")
+        }
+        let target = "`\(env.project)`.`\(dataset)`.`events`"
+        let creates = try env.requests(path: "/jobs", mentioning: "create or replace table \(target)")
+        let create = ((creates.first?["body"] as? [String: Any])?["configuration"] as? [String: Any]).flatMap { ($0["query"] as? [String: Any])?["query"] as? String } ?? ""
+        #expect(create.contains("partition by day\ncluster by kind\nOPTIONS(\n      description='One row per event.', labels=[('team', 'ops')]\n    )"))
+        #expect(try !env.requests(path: "/jobs", mentioning: "merge into \(target) as DBT_INTERNAL_DEST").isEmpty)
+        #expect(try !env.requests(path: "/upload/bigquery/v2/", mentioning: "\"tableId\":\"kinds__opsflow_seed\"").isEmpty)
+        let adapter = try env.adapter(dataset: dataset)
+        let rows = try adapter.query("select id, batch from \(target) order by id", limit: nil).rows
+        #expect(rows == [[.integer(1), .integer(3)], [.integer(2), .integer(2)], [.integer(3), .integer(3)]])
+        #expect(try adapter.scalar("select count(*) from `\(env.project)`.`\(dataset)`.`kinds`") == .integer(2))
+    }
+}
