@@ -124,6 +124,28 @@ import Warehouse
         #expect(!loads.isEmpty)
         let labelled = try env.requests(path: "/jobs", mentioning: "model_opsflow_analytics_mart_volume_forecast")
         #expect(!labelled.isEmpty)
+
+        // `build --dry-run` sends each model as a dry run and prints what it would process. The
+        // emulator estimates 0 bytes, so the forecast's dry run is answered as BigQuery answers
+        // (totalBytesProcessed as a string); 1,468,006 bytes is 1.4 MiB in dbt-bigquery's
+        // format_bytes, and at US$6.25 per TiB costs 1468006 / 2^40 × 6.25 = US$0.000008.
+        let answer: [String: Any] = [
+            "jobReference": ["projectId": env.project, "location": "US"], "configuration": ["dryRun": true],
+            "status": ["state": "DONE"],
+            "statistics": ["totalBytesProcessed": "1468006", "query": ["totalBytesProcessed": "1468006", "statementType": "SELECT"]],
+        ]
+        try env.control("/__reply", ["path": "/jobs", "body_match": "model_opsflow_analytics_mart_volume_forecast", "body": answer])
+        let before = try env.requests(path: "/jobs").count
+        let dry = try opsflow(["build", "--dry-run", "--select", "marts", "--project-dir", bqProject, "--target", "emulator"],
+                              home: dir + "/bq")
+        #expect(dry.status == 0, "\(dry.output.suffix(3000))\n\(dry.errors)")
+        let line = dry.output.split(separator: "\n").first { $0.contains(" mart_volume_forecast ") }.map(String.init) ?? ""
+        #expect(line.contains("1.4 MiB") && line.contains("$0.000008"), "\(dry.output)")
+        #expect(dry.output.contains("Total"))
+        // Every job the dry run sent was a dry run: nothing was built or spent.
+        let sent = try env.requests(path: "/jobs").dropFirst(before).compactMap { $0["body"] as? [String: Any] }
+        #expect(!sent.isEmpty)
+        #expect(sent.allSatisfy { ($0["configuration"] as? [String: Any])?["dryRun"] as? Bool == true })
     }
 
     /// A model's `config()` reaches the adapter: seeds load through load jobs, an incremental

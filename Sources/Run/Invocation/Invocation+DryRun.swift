@@ -61,8 +61,9 @@ extension Invocation {
         Double(bytes) / 1_099_511_627_776 * pricePerTiB
     }
 
+    /// Cents, or six decimals below a cent (a small model's cost is fractions of a cent).
     static func money(_ dollars: Double) -> String {
-        dollars >= 0.01 || dollars == 0 ? String(format: "$%.2f", dollars) : String(format: "$%.4f", dollars)
+        dollars >= 0.01 || dollars == 0 ? String(format: "$%.2f", dollars) : String(format: "$%.6f", dollars)
     }
 
     /// Bytes in binary units with one decimal, as dbt-bigquery's `format_bytes` prints them
