@@ -18,14 +18,18 @@ public final class StateStore: Sendable {
     let queue: DatabaseQueue
 
     /// Opens (creating if needed) the state database and applies pending migrations.
+    /// - Parameters:
+    ///   - path: the database file.
+    ///   - busyTimeoutSeconds: how long a statement waits for another process's write lock before
+    ///     it fails (seconds). Recorders that must never hold up a build pass a short one.
     /// - Throws: ``OpsError`` `.state` when the file cannot be opened or migrated.
-    public init(path: String) throws {
+    public init(path: String, busyTimeoutSeconds: Double = 10) throws {
         self.path = path
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                     withIntermediateDirectories: true)
             var configuration = Configuration()
-            configuration.busyMode = .timeout(10)
+            configuration.busyMode = .timeout(busyTimeoutSeconds)
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
             }
@@ -140,6 +144,17 @@ public final class StateStore: Sendable {
                     job TEXT PRIMARY KEY,
                     last_scheduled_for TEXT NOT NULL  -- the last cron instant handled (run or skipped)
                 );
+                """)
+        }
+        migrator.registerMigration("v2 run details") { db in
+            // The invocation id of the build a run recorded (run_results.json's
+            // `metadata.invocation_id`), so that a history merged from both shows a build once;
+            // node timings, for the dashboard's timeline.
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN invocation_id TEXT;
+                CREATE INDEX runs_by_invocation ON runs(invocation_id);
+                ALTER TABLE run_nodes ADD COLUMN started_at TEXT;
+                ALTER TABLE run_nodes ADD COLUMN completed_at TEXT;
                 """)
         }
         return migrator

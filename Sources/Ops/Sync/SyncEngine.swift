@@ -108,10 +108,13 @@ public final class SyncEngine: @unchecked Sendable {
     let clock: any OpsClock
     let log: (String) -> Void
     let redactor: Redactor
+    /// Rows read from the model per page (memory is about one page plus one batch).
+    public let pageRows: Int
 
     public init(name: String, config: SyncConfig, relation: Relation, adapter: any Adapter, state: StateStore,
                 targetName: String, destination: any SyncDestination, clock: any OpsClock = SystemClock(),
-                redactor: Redactor = Redactor(), log: @escaping (String) -> Void = { _ in }) {
+                redactor: Redactor = Redactor(), pageRows: Int = 20_000, log: @escaping (String) -> Void = { _ in }) {
+        self.pageRows = pageRows
         self.name = name
         self.config = config
         self.relation = relation
@@ -166,55 +169,48 @@ public final class SyncEngine: @unchecked Sendable {
     }
 
     /// Runs the sync once.
+    ///
+    /// The model is read in pages of ``pageRows`` rows ordered by the primary key (`LIMIT`/`OFFSET`)
+    /// inside one warehouse transaction, so every page comes from the same version of the table
+    /// even while a build replaces it; each page is compared with the acknowledged state and
+    /// changed rows go to the outbox a batch at a time. Memory stays at about one page and one
+    /// batch whatever the model's size: the keys seen so far, for deletes and the uniqueness
+    /// check, are kept in a temporary table of the state database, not in memory. Batches are sent
+    /// after the read, so the warehouse transaction never waits on the destination.
     /// - Parameter dryRun: compute and print what would be sent; send nothing, change no state.
     /// - Returns: the counts. `failed > 0` means some batches are waiting in the outbox.
-    /// - Throws: ``OpsError`` when the model lacks a key or mapped column, `WarehouseError`, state errors.
+    /// - Throws: ``OpsError`` when the model lacks a key or mapped column, or its key repeats;
+    ///   `WarehouseError`; state errors.
     public func run(dryRun: Bool = false) throws -> SyncReport {
         var report = SyncReport(name: name, dryRun: dryRun)
         // 1. Batches left over by earlier runs go first, with their own keys and bytes.
-        let leftovers = try outbox()
-        for batch in leftovers {
+        var pendingHashes: [String: String] = [:]
+        for key in try outboxKeys() {
+            guard let batch = try outboxBatch(key) else { continue }
             if dryRun {
                 log("[dry-run] \(name): would resend \(batch.operation.rawValue) batch \(batch.idempotencyKey) (\(batch.rows.count) rows)")
+                // What the destination would hold once the leftover is resent.
+                if batch.operation == .upsert { for row in batch.rows { pendingHashes[row.key] = row.hash } }
                 continue
             }
             if send(batch, report: &report) { report.resent += batch.rows.count }
         }
-        // 2. The difference between the model and the acknowledged state.
-        let rows = try currentRows()
-        var synced = try syncedHashes()
-        if dryRun {
-            for batch in leftovers where batch.operation == .upsert { for row in batch.rows { synced[row.key] = row.hash } }
-        }
-        var changed: [SyncRow] = []
-        var present = Set<String>()
-        for row in rows {
-            present.insert(row.key)
-            if synced[row.key] == row.hash { report.unchanged += 1 } else { changed.append(row) }
-        }
-        var gone: [SyncRow] = []
-        if config.mode == .mirror {
-            let keyFields = keyFieldNames
-            for key in synced.keys.sorted() where !present.contains(key) {
-                gone.append(SyncRow(key: key, keyObject: Self.keyObject(key, fields: keyFields), hash: "", payload: ""))
-            }
-        }
-        let batches = stride(from: 0, to: changed.count, by: config.batchSize).map {
-            (SyncBatch.Operation.upsert, Array(changed[$0..<min($0 + config.batchSize, changed.count)]))
-        } + stride(from: 0, to: gone.count, by: config.batchSize).map {
-            (SyncBatch.Operation.delete, Array(gone[$0..<min($0 + config.batchSize, gone.count)]))
-        }
-        if dryRun {
-            for (operation, rows) in batches {
+        // 2. The difference between the model and the acknowledged state, into the outbox.
+        var enqueued: [String] = []
+        report.unchanged += try diff(pendingHashes: pendingHashes) { operation, rows in
+            if dryRun {
                 log("[dry-run] \(name): would \(operation == .upsert ? "send" : "delete") \(rows.count) rows")
                 for row in rows.prefix(3) { log("  " + (operation == .upsert ? row.payload : row.keyObject)) }
                 if operation == .upsert { report.sent += rows.count } else { report.deleted += rows.count }
+                return
             }
-            return report
-        }
-        for (operation, rows) in batches {
             let batch = SyncBatch(sync: name, operation: operation, idempotencyKey: UUID().uuidString.lowercased(), rows: rows)
             try enqueue(batch)
+            enqueued.append(batch.idempotencyKey)
+        }
+        // 3. This run's batches, one at a time from the outbox.
+        for key in enqueued {
+            guard let batch = try outboxBatch(key) else { continue }
             _ = send(batch, report: &report)
         }
         return report
@@ -232,12 +228,18 @@ public final class SyncEngine: @unchecked Sendable {
         config.primaryKey.map { column in mapping.first(where: { $0.column.lowercased() == column.lowercased() })?.field ?? column }
     }
 
-    func currentRows() throws -> [SyncRow] {
-        let result = try adapter.query("select * from \(adapter.render(relation))", limit: nil)
-        let index = Dictionary(result.columns.enumerated().map { ($0.element.name.lowercased(), $0.offset) }, uniquingKeysWith: { a, _ in a })
+    /// Where the payload fields and the key come from in a page's columns.
+    struct RowLayout {
+        var fields: [(String, Int)]
+        var keyPositions: [Int]
+        var keyFields: [String]
+    }
+
+    func layout(_ columns: [Warehouse.Column]) throws -> RowLayout {
+        let index = Dictionary(columns.enumerated().map { ($0.element.name.lowercased(), $0.offset) }, uniquingKeysWith: { a, _ in a })
         let fields: [(String, Int)]
         if mapping.isEmpty {
-            fields = result.columns.enumerated().map { ($0.element.name, $0.offset) }.sorted { $0.0 < $1.0 }
+            fields = columns.enumerated().map { ($0.element.name, $0.offset) }.sorted { $0.0 < $1.0 }
         } else {
             fields = try mapping.map { field, column in
                 guard let position = index[column.lowercased()] else {
@@ -252,19 +254,88 @@ public final class SyncEngine: @unchecked Sendable {
             }
             return position
         }
-        let keyFields = keyFieldNames
-        var seen = Set<String>()
-        return try result.rows.map { cells in
-            let keyValues = keyPositions.map { Self.json(cells[$0]) }
-            let key = "[" + keyValues.joined(separator: ",") + "]"
-            guard seen.insert(key).inserted else {
-                throw OpsError(.config, "sync \(name): the primary key \(config.primaryKey.joined(separator: ", ")) is not unique in \(config.model) (\(key) repeats)")
+        return RowLayout(fields: fields, keyPositions: keyPositions, keyFields: keyFieldNames)
+    }
+
+    func syncRow(_ cells: [Cell], _ layout: RowLayout) -> SyncRow {
+        let keyValues = layout.keyPositions.map { Self.json(cells[$0]) }
+        let key = "[" + keyValues.joined(separator: ",") + "]"
+        let payload = "{" + layout.fields.map { JSONValue.quote($0.0) + ":" + Self.json(cells[$0.1]) }.joined(separator: ",") + "}"
+        var hasher = SHA256Stream()
+        hasher.update(Array(payload.utf8))
+        let keyObject = "{" + zip(layout.keyFields, keyValues).sorted { $0.0 < $1.0 }.map { JSONValue.quote($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
+        return SyncRow(key: key, keyObject: keyObject, hash: hasher.finalizeHex(), payload: payload)
+    }
+
+    /// Streams the model page by page against the acknowledged state and hands changed rows (and,
+    /// in mirror mode, keys gone from the model) to `emit` in batches of `batchSize`.
+    /// - Parameter pendingHashes: hashes that override the state (a dry run's leftover batches).
+    /// - Returns: the number of unchanged rows.
+    func diff(pendingHashes: [String: String], emit: (SyncBatch.Operation, [SyncRow]) throws -> Void) throws -> Int {
+        try state.write { db in
+            try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS sync_seen (row_key TEXT PRIMARY KEY) WITHOUT ROWID")
+            try db.execute(sql: "DELETE FROM temp.sync_seen")
+        }
+        defer { try? state.write { db in try db.execute(sql: "DROP TABLE IF EXISTS temp.sync_seen") } }
+        let order = config.primaryKey.map { adapter.quote($0) }.joined(separator: ", ")
+        let from = adapter.render(relation)
+        let pageRows = max(self.pageRows, 1)
+        var changed: [SyncRow] = []
+        var unchanged = 0
+        // One transaction: every page reads the same version of the model (SQLite WAL snapshot;
+        // a warehouse whose default isolation is per statement gets its repeatable-read level).
+        try adapter.transaction {
+            if adapter.type == "postgres" { _ = try adapter.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ") }
+            var offset = 0
+            var rowLayout: RowLayout?
+            while true {
+                let page = try adapter.query("select * from \(from) order by \(order) limit \(pageRows) offset \(offset)", limit: nil)
+                let currentLayout = try rowLayout ?? layout(page.columns)
+                rowLayout = currentLayout
+                let rows = page.rows.map { syncRow($0, currentLayout) }
+                let hashes = try acknowledgedHashes(of: rows)
+                for (row, hash) in zip(rows, hashes) {
+                    if (pendingHashes[row.key] ?? hash) == row.hash { unchanged += 1; continue }
+                    changed.append(row)
+                    if changed.count == config.batchSize { try emit(.upsert, changed); changed.removeAll(keepingCapacity: true) }
+                }
+                if page.rows.count < pageRows { break }
+                offset += pageRows
             }
-            let payload = "{" + fields.map { JSONValue.quote($0.0) + ":" + Self.json(cells[$0.1]) }.joined(separator: ",") + "}"
-            var hasher = SHA256Stream()
-            hasher.update(Array(payload.utf8))
-            let keyObject = "{" + zip(keyFields, keyValues).sorted { $0.0 < $1.0 }.map { JSONValue.quote($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
-            return SyncRow(key: key, keyObject: keyObject, hash: hasher.finalizeHex(), payload: payload)
+        }
+        if !changed.isEmpty { try emit(.upsert, changed) }
+        guard config.mode == .mirror else { return unchanged }
+        // Keys acknowledged earlier and absent from the model, a batch at a time in key order.
+        let keyFields = keyFieldNames
+        var after = ""
+        while true {
+            let keys = try state.write { db in
+                try String.fetchAll(db, sql: """
+                    SELECT row_key FROM sync_rows s WHERE target = ? AND sync = ? AND row_key > ?
+                      AND NOT EXISTS (SELECT 1 FROM temp.sync_seen p WHERE p.row_key = s.row_key)
+                    ORDER BY row_key LIMIT ?
+                    """, arguments: [targetName, name, after, config.batchSize])
+            }
+            guard let last = keys.last else { return unchanged }
+            after = last
+            try emit(.delete, keys.map { SyncRow(key: $0, keyObject: Self.keyObject($0, fields: keyFields), hash: "", payload: "") })
+        }
+    }
+
+    /// Marks a page's keys as seen and returns the hash last acknowledged for each (nil: never
+    /// sent). One state transaction per page.
+    /// - Throws: ``OpsError`` `.config` when a key repeats (in this page or an earlier one).
+    func acknowledgedHashes(of rows: [SyncRow]) throws -> [String?] {
+        try state.write { db in
+            let mark = try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.sync_seen (row_key) VALUES (?)")
+            let lookup = try db.cachedStatement(sql: "SELECT row_hash FROM sync_rows WHERE target = ? AND sync = ? AND row_key = ?")
+            return try rows.map { row in
+                try mark.execute(arguments: [row.key])
+                guard db.changesCount == 1 else {
+                    throw OpsError(.config, "sync \(name): the primary key \(config.primaryKey.joined(separator: ", ")) is not unique in \(config.model) (\(row.key) repeats)")
+                }
+                return try String.fetchOne(lookup, arguments: [targetName, name, row.key])
+            }
         }
     }
 
@@ -287,26 +358,23 @@ public final class SyncEngine: @unchecked Sendable {
 
     // MARK: - State
 
-    func syncedHashes() throws -> [String: String] {
+    /// The outbox's batch keys in the order they were made.
+    func outboxKeys() throws -> [String] {
         try state.read { db in
-            var out: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT row_key, row_hash FROM sync_rows WHERE target = ? AND sync = ?",
-                                        arguments: [targetName, name]) {
-                out[row["row_key"]] = row["row_hash"]
-            }
-            return out
+            try String.fetchAll(db, sql: "SELECT idempotency_key FROM sync_outbox WHERE target = ? AND sync = ? ORDER BY seq",
+                                arguments: [targetName, name])
         }
     }
 
-    func outbox() throws -> [SyncBatch] {
+    /// One outbox batch with its rows (read when it is sent, so one batch is in memory at a time).
+    func outboxBatch(_ key: String) throws -> SyncBatch? {
         try state.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT idempotency_key, operation, rows FROM sync_outbox WHERE target = ? AND sync = ? ORDER BY seq
-                """, arguments: [targetName, name]).map { row in
-                let rows = try JSONDecoder().decode([SyncRow].self, from: Data((row["rows"] as String).utf8))
-                return SyncBatch(sync: name, operation: SyncBatch.Operation(rawValue: row["operation"]) ?? .upsert,
-                                 idempotencyKey: row["idempotency_key"], rows: rows)
-            }
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT operation, rows FROM sync_outbox WHERE target = ? AND sync = ? AND idempotency_key = ?
+                """, arguments: [targetName, name, key]) else { return nil }
+            let rows = try JSONDecoder().decode([SyncRow].self, from: Data((row["rows"] as String).utf8))
+            return SyncBatch(sync: name, operation: SyncBatch.Operation(rawValue: row["operation"]) ?? .upsert,
+                             idempotencyKey: key, rows: rows)
         }
     }
 
