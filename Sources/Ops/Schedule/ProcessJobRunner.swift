@@ -5,8 +5,13 @@ import Synchronization
 /// stateless run, as DESIGN.md wants (the scheduler only starts runs). The command is split on
 /// whitespace (no shell, no quoting). The child finds the scheduler's run id in
 /// `OPSFLOW_RUN_ID` (``InvocationRecorder/runIDVariable``) and adds its node results to that run.
-/// A run past its timeout gets SIGTERM, then SIGKILL after `graceSeconds`, and counts as exit 124
-/// (coreutils `timeout`'s code).
+///
+/// The child starts through `posix_spawn` with an empty signal mask and default signal actions
+/// (whatever thread starts it: Foundation's `Process` passes on the blocked mask of the thread
+/// that calls it, and a child that never sees SIGTERM can only be killed), in a process group of
+/// its own. A run past its timeout gets SIGTERM, then SIGKILL after `graceSeconds`, sent to that
+/// whole group (so a job's own children stop too), and counts as exit 124 (coreutils `timeout`'s
+/// code).
 public struct ProcessJobRunner: JobRunner {
     public var executable: String
     public var projectDir: String
@@ -23,28 +28,67 @@ public struct ProcessJobRunner: JobRunner {
     /// - Returns: the child's exit code; 124 when it was stopped at its timeout; 127 when it could
     ///   not be started; 128 + the signal's number when a signal ended it (a shell's convention).
     public func run(job: String, command: String, runID: String, timeoutSeconds: Double?) -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = command.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) + ["--project-dir", projectDir]
+        let arguments = [executable] + command.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            + ["--project-dir", projectDir]
         var environment = ProcessInfo.processInfo.environment
         environment[InvocationRecorder.runIDVariable] = runID
-        process.environment = environment
-        do { try process.run() } catch { return 127 }
+        guard let pid = Self.spawn(executable, arguments: arguments, environment: environment) else { return 127 }
         let deadline = timeoutSeconds.map { Date().addingTimeInterval($0) }
-        while process.isRunning {
+        while true {
+            if let status = Self.reap(pid) { return status }
             if let deadline, Date() > deadline {
-                process.terminate()
+                kill(-pid, SIGTERM)
                 let killAt = Date().addingTimeInterval(graceSeconds)
-                while process.isRunning, Date() < killAt { Thread.sleep(forTimeInterval: pollSeconds) }
-                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-                process.waitUntilExit()
+                while Date() < killAt {
+                    if Self.reap(pid) != nil { break }
+                    Thread.sleep(forTimeInterval: pollSeconds)
+                }
+                // The group may outlive its leader (a child that ignored SIGTERM).
+                kill(-pid, SIGKILL)
+                _ = Self.reap(pid, wait: true)
                 return 124
             }
             Thread.sleep(forTimeInterval: pollSeconds)
         }
-        process.waitUntilExit()
-        if process.terminationReason == .uncaughtSignal { return 128 + process.terminationStatus }
-        return process.terminationStatus
+    }
+
+    /// Starts `path` with a clean signal state in a new process group; nil when it cannot start.
+    static func spawn(_ path: String, arguments: [String], environment: [String: String]) -> pid_t? {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGQUIT] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, path, nil, &attributes, argv, envp)
+        return result == 0 ? pid : nil
+    }
+
+    /// The exit code once the child has ended (nil while it runs, unless `wait`).
+    static func reap(_ pid: pid_t, wait: Bool = false) -> Int32? {
+        var status: Int32 = 0
+        while true {
+            let result = waitpid(pid, &status, wait ? 0 : WNOHANG)
+            if result == 0 { return nil }
+            if result == -1 {
+                if errno == EINTR { continue }
+                return 127   // not our child any more (reaped elsewhere)
+            }
+            break
+        }
+        let signal = status & 0x7f
+        if signal == 0 { return (status >> 8) & 0xff }   // WIFEXITED → WEXITSTATUS
+        return 128 + signal                               // WIFSIGNALED → WTERMSIG
     }
 }
 
@@ -62,11 +106,17 @@ public final class ShutdownFlag: @unchecked Sendable {
 
     public init() {}
 
-    /// Starts listening for SIGTERM and SIGINT (process-wide).
+    /// Starts listening for SIGTERM and SIGINT (process-wide), and unblocks them on the calling
+    /// thread: a parent may have started us with them blocked (Foundation's `Process` passes on
+    /// the mask of the thread that spawns).
     public func install() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber) { _ in shutdownSignalled.store(true, ordering: .relaxed) }
+            sigaddset(&signals, signalNumber)
         }
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 
     public func raise() { lock.lock(); raised = true; lock.unlock() }

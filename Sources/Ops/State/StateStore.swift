@@ -34,7 +34,7 @@ public final class StateStore: Sendable {
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
             }
             queue = try DatabaseQueue(path: path, configuration: configuration)
-            try Self.migrator.migrate(queue)
+            try Self.migrate(queue, path: path)
         } catch let error as OpsError {
             throw error
         } catch {
@@ -45,6 +45,21 @@ public final class StateStore: Sendable {
     /// The state file of a project: `<project>/.opsflow/state.sqlite`.
     public static func defaultPath(projectDir: String) -> String {
         URL(fileURLWithPath: projectDir).appendingPathComponent(".opsflow/state.sqlite").path
+    }
+
+    /// Applies pending migrations under an exclusive `flock` on `<path>.migrate.lock`: the
+    /// scheduler, a job's child and the dashboard may open a new (or older) database at the same
+    /// moment, and GRDB's migrator reads what is applied outside the transaction that applies it.
+    static func migrate(_ queue: DatabaseQueue, path: String) throws {
+        if try queue.read({ try migrator.hasCompletedMigrations($0) }) { return }
+        let fd = open(path + ".migrate.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw OpsError(.state, "cannot create \(path).migrate.lock (errno \(errno))") }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw OpsError(.state, "cannot lock \(path).migrate.lock (errno \(errno))") }
+        }
+        defer { flock(fd, LOCK_UN) }
+        try migrator.migrate(queue)
     }
 
     static var migrator: DatabaseMigrator {

@@ -197,7 +197,9 @@ public final class SyncEngine: @unchecked Sendable {
         }
         // 2. The difference between the model and the acknowledged state, into the outbox.
         var enqueued: [String] = []
-        report.unchanged += try diff(pendingHashes: pendingHashes) { operation, rows in
+        let diffed: Int
+        do {
+            diffed = try diff(pendingHashes: pendingHashes) { operation, rows in
             if dryRun {
                 log("[dry-run] \(name): would \(operation == .upsert ? "send" : "delete") \(rows.count) rows")
                 for row in rows.prefix(3) { log("  " + (operation == .upsert ? row.payload : row.keyObject)) }
@@ -207,7 +209,14 @@ public final class SyncEngine: @unchecked Sendable {
             let batch = SyncBatch(sync: name, operation: operation, idempotencyKey: UUID().uuidString.lowercased(), rows: rows)
             try enqueue(batch)
             enqueued.append(batch.idempotencyKey)
+            }
+        } catch {
+            // Nothing of this run was sent yet: a model that fails half-way (a repeated key, a
+            // warehouse error) leaves no batch behind for the next run to resend.
+            try? discard(enqueued)
+            throw error
         }
+        report.unchanged += diffed
         // 3. This run's batches, one at a time from the outbox.
         for key in enqueued {
             guard let batch = try outboxBatch(key) else { continue }
@@ -375,6 +384,16 @@ public final class SyncEngine: @unchecked Sendable {
             let rows = try JSONDecoder().decode([SyncRow].self, from: Data((row["rows"] as String).utf8))
             return SyncBatch(sync: name, operation: SyncBatch.Operation(rawValue: row["operation"]) ?? .upsert,
                              idempotencyKey: key, rows: rows)
+        }
+    }
+
+    /// Removes unsent batches of this run from the outbox.
+    func discard(_ keys: [String]) throws {
+        try state.write { db in
+            for key in keys {
+                try db.execute(sql: "DELETE FROM sync_outbox WHERE target = ? AND sync = ? AND idempotency_key = ?",
+                               arguments: [targetName, name, key])
+            }
         }
     }
 
