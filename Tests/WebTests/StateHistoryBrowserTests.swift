@@ -65,7 +65,6 @@ import Testing
         }
         #expect(expected.count > 30)
         #expect(!failures.isEmpty, "the example's sparse segments should warn")
-        try FileManager.default.removeItem(at: resultsFile)
 
         let (server, base) = try await Self.serve(dir)
         defer {
@@ -74,6 +73,13 @@ import Testing
             DispatchQueue.global().asyncAfter(deadline: .now() + 5) { kill(pid, SIGKILL) }
             server.waitUntilExit()
         }
+        // Recorded in both places (the file and the state database), the run shows once.
+        let (both, _) = try await URLSession.shared.data(from: try #require(URL(string: base + "/api/runs")))
+        let bothRuns = try #require(try JSONSerialization.jsonObject(with: both) as? [[String: Any]])
+        #expect(bothRuns.map { $0["id"] as? String } == [runID])
+
+        // From now on only the state database knows it (the server reads history per request).
+        try FileManager.default.removeItem(at: resultsFile)
         let runs = try await Browser.dumpDOM(base + "/runs")
         // One run, the state database's, with the invocation id as its id.
         #expect(attributeValues(runs, "data-run") == [runID])
