@@ -140,6 +140,51 @@ import WarehouseSQLite
         #expect(try setup.fixture.state.read { db in try Int.fetchOne(db, sql: "select count(*) from sync_rows") } == 0)
     }
 
+    /// Keyset pages over a two-column key whose text needs escaping, in both SQL dialects of the
+    /// embedded warehouse (BigQuery SQL is translated, so its literal escapes must hold).
+    @Test(arguments: ["sqlite", "bigquery"]) func compositeKeysWithQuotesPageExactlyOnce(dialect: String) throws {
+        let dir = try TempDir()
+        let adapter = try SQLiteAdapter(path: dir.url.appendingPathComponent("warehouse.sqlite").path, schema: "dev", dialect: dialect)
+        let state = try StateStore(path: dir.url.appendingPathComponent(".opsflow/state.sqlite").path)
+        let server = try TestHTTPServer()
+        let relation = Relation(schema: "dev", identifier: "accounts", kind: .table)
+        try adapter.createSchema("dev")
+        try adapter.createTable(relation, columns: [Column(name: "region", dataType: "STRING"), Column(name: "id", dataType: "INT64"),
+                                                    Column(name: "owner", dataType: "STRING")])
+        let regions = ["O'Brien", "back\\slash", "new\nline", "plain", "tab\there"]
+        var rows: [[Cell]] = []
+        for region in regions { for id in 1...3 { rows.append([.text(region), .integer(Int64(id)), .text("\(region)#\(id)")]) } }
+        _ = try adapter.insert(into: relation, columns: ["region", "id", "owner"], rows: rows)
+        var config = SyncConfig(model: "accounts", urlEnv: "URL", primaryKey: ["region", "id"])
+        config.batchSize = 4
+        config.mode = .mirror
+        config.headers = ["X-Test-Key-Fields": "region,id"]
+        func engine() throws -> SyncEngine {
+            let (destination, redactor) = try SyncEngine.httpDestination(config, environment: ["URL": server.url("/accounts")],
+                                                                         transport: URLSessionTransport(), clock: SystemClock())
+            return SyncEngine(name: "accounts", config: config, relation: relation, adapter: adapter, state: state, targetName: "dev",
+                              destination: destination, redactor: redactor, pageRows: 2)
+        }
+        let first = try engine().run()
+        #expect(first.sent == 15 && first.failed == 0)
+        let applied = try server.state()
+        #expect(applied.rows.count == 15)
+        #expect(applied.applied.values.allSatisfy { $0 == 1 })
+        // The server keys rows by the JSON of [region, id] (Python's json.dumps).
+        #expect(applied.rows["[\"O'Brien\", 2]"]?["owner"] == .string("O'Brien#2"))
+        #expect(applied.rows["[\"new\\nline\", 3]"]?["owner"] == .string("new\nline#3"))
+        let second = try engine().run()
+        #expect(second.sent == 0 && second.deleted == 0 && second.unchanged == 15)
+    }
+
+    @Test func aNullPrimaryKeyIsRefused() throws {
+        let setup = try Setup(rows: 3, token: token, hookPath: hookPath)
+        _ = try setup.fixture.adapter.insert(into: setup.relation, columns: ["forecast_key", "forecast_date", "forecast_orders", "shift"],
+                                             rows: [[.null, .text("2026-12-01"), .real(5), .text("T1")], [.text("k9"), .null, .null, .null]])
+        #expect(throws: OpsError.self) { _ = try setup.engine(pageRows: 2).run() }
+        #expect(try setup.server.state().requests.isEmpty)
+    }
+
     @Test func aBatchThatKeepsFailingIsKeptAndResentNextRunWithTheSameKey() throws {
         var setup = try Setup(rows: 2, token: token, hookPath: hookPath)
         setup.config.retry.maxAttempts = 3

@@ -108,7 +108,7 @@ public final class SyncEngine: @unchecked Sendable {
     let clock: any OpsClock
     let log: (String) -> Void
     let redactor: Redactor
-    /// Rows read from the model per page (memory is about one page plus one batch).
+    /// Rows read from the model per page (memory is about one page plus one batch); at least 2.
     public let pageRows: Int
 
     public init(name: String, config: SyncConfig, relation: Relation, adapter: any Adapter, state: StateStore,
@@ -170,17 +170,17 @@ public final class SyncEngine: @unchecked Sendable {
 
     /// Runs the sync once.
     ///
-    /// The model is read in pages of ``pageRows`` rows ordered by the primary key (`LIMIT`/`OFFSET`)
-    /// inside one warehouse transaction, so every page comes from the same version of the table
-    /// even while a build replaces it; each page is compared with the acknowledged state and
-    /// changed rows go to the outbox a batch at a time. Memory stays at about one page and one
-    /// batch whatever the model's size: the keys seen so far, for deletes and the uniqueness
-    /// check, are kept in a temporary table of the state database, not in memory. Batches are sent
-    /// after the read, so the warehouse transaction never waits on the destination.
+    /// The model is read in pages of ``pageRows`` rows in primary-key order, each page starting
+    /// at the last key of the one before (keyset pagination: no `OFFSET` rescans, no transaction
+    /// held on the warehouse, see ``diff(pendingHashes:emit:)``); each page is compared with the
+    /// acknowledged state and changed rows go to the outbox a batch at a time. Memory stays at
+    /// about one page and one batch whatever the model's size: the keys seen so far, for deletes
+    /// and the uniqueness check, are kept in a temporary table of the state database. Batches
+    /// are sent after the read, from the outbox, one at a time.
     /// - Parameter dryRun: compute and print what would be sent; send nothing, change no state.
     /// - Returns: the counts. `failed > 0` means some batches are waiting in the outbox.
-    /// - Throws: ``OpsError`` when the model lacks a key or mapped column, or its key repeats;
-    ///   `WarehouseError`; state errors.
+    /// - Throws: ``OpsError`` when the model lacks a key or mapped column, or its key repeats or
+    ///   is NULL; `WarehouseError`; state errors. Nothing is sent then.
     public func run(dryRun: Bool = false) throws -> SyncReport {
         var report = SyncReport(name: name, dryRun: dryRun)
         // 1. Batches left over by earlier runs go first, with their own keys and bytes.
@@ -288,29 +288,39 @@ public final class SyncEngine: @unchecked Sendable {
         defer { try? state.write { db in try db.execute(sql: "DROP TABLE IF EXISTS temp.sync_seen") } }
         let order = config.primaryKey.map { adapter.quote($0) }.joined(separator: ", ")
         let from = adapter.render(relation)
-        let pageRows = max(self.pageRows, 1)
+        let pageRows = max(self.pageRows, 2)   // a page of 1 would only re-read its last row
         var changed: [SyncRow] = []
         var unchanged = 0
-        // One transaction: every page reads the same version of the model (SQLite WAL snapshot;
-        // a warehouse whose default isolation is per statement gets its repeatable-read level).
-        try adapter.transaction {
-            if adapter.type == "postgres" { _ = try adapter.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ") }
-            var offset = 0
-            var rowLayout: RowLayout?
-            while true {
-                let page = try adapter.query("select * from \(from) order by \(order) limit \(pageRows) offset \(offset)", limit: nil)
-                let currentLayout = try rowLayout ?? layout(page.columns)
-                rowLayout = currentLayout
-                let rows = page.rows.map { syncRow($0, currentLayout) }
-                let hashes = try acknowledgedHashes(of: rows)
-                for (row, hash) in zip(rows, hashes) {
-                    if (pendingHashes[row.key] ?? hash) == row.hash { unchanged += 1; continue }
-                    changed.append(row)
-                    if changed.count == config.batchSize { try emit(.upsert, changed); changed.removeAll(keepingCapacity: true) }
-                }
-                if page.rows.count < pageRows { break }
-                offset += pageRows
+        // Keyset pages: each page starts after the last key of the one before (`WHERE key > last
+        // ORDER BY key LIMIT n`), with no transaction held on the warehouse. A build that replaces
+        // the model meanwhile cannot make a key appear twice or vanish from the read: a key in
+        // both versions is read once (with either payload; a later run sends the newer one), a
+        // key only in the old version is read or not (deleted now or next run), a key only in the
+        // new one is read now or next run. So no wrongful delete and no repeat; and the
+        // warehouse's write lock is never taken, so builds are not held up however long the read.
+        var lastKey: [Cell]?
+        var rowLayout: RowLayout?
+        while true {
+            let filter = try lastKey.map { " where " + (try keysetFilter(from: $0)) } ?? ""
+            let page = try adapter.query("select * from \(from)\(filter) order by \(order) limit \(pageRows)", limit: nil)
+            let currentLayout = try rowLayout ?? layout(page.columns)
+            rowLayout = currentLayout
+            // The previous page's last row comes back first; skip it once.
+            var cells = page.rows[...]
+            if let lastKey, let first = cells.first, currentLayout.keyPositions.map({ first[$0] }) == lastKey { cells = cells.dropFirst() }
+            // A NULL key cannot be addressed at the destination, nor paged past.
+            if cells.contains(where: { row in currentLayout.keyPositions.contains { row[$0] == .null } }) {
+                throw OpsError(.config, "sync \(name): a row of \(config.model) has a NULL primary key (\(config.primaryKey.joined(separator: ", ")))")
             }
+            let rows = cells.map { syncRow($0, currentLayout) }
+            let hashes = try acknowledgedHashes(of: rows)
+            for (row, hash) in zip(rows, hashes) {
+                if (pendingHashes[row.key] ?? hash) == row.hash { unchanged += 1; continue }
+                changed.append(row)
+                if changed.count == config.batchSize { try emit(.upsert, changed); changed.removeAll(keepingCapacity: true) }
+            }
+            guard page.rows.count == pageRows, let last = page.rows.last else { break }
+            lastKey = currentLayout.keyPositions.map { last[$0] }
         }
         if !changed.isEmpty { try emit(.upsert, changed) }
         guard config.mode == .mirror else { return unchanged }
@@ -328,6 +338,53 @@ public final class SyncEngine: @unchecked Sendable {
             guard let last = keys.last else { return unchanged }
             after = last
             try emit(.delete, keys.map { SyncRow(key: $0, keyObject: Self.keyObject($0, fields: keyFields), hash: "", payload: "") })
+        }
+    }
+
+    /// `(k1 > v1) or (k1 = v1 and k2 >= v2) …`: the rows from `key` on in primary-key order. The
+    /// row with `key` itself is read again, so that a repeat of it right after a page boundary
+    /// is seen (and refused) rather than skipped.
+    func keysetFilter(from key: [Cell]) throws -> String {
+        let columns = config.primaryKey.map { adapter.quote($0) }
+        let values = try key.map(literal)
+        return (0..<columns.count).map { i in
+            let last = i == columns.count - 1 ? ">=" : ">"
+            return "(" + ((0..<i).map { "\(columns[$0]) = \(values[$0])" } + ["\(columns[i]) \(last) \(values[i])"]).joined(separator: " and ") + ")"
+        }.joined(separator: " or ")
+    }
+
+    /// A key value as a SQL literal of the warehouse's dialect. The values come from the model
+    /// itself, and the Adapter protocol binds no parameters, so they are written with the
+    /// dialect's escapes: BigQuery's backslash escapes
+    /// (https://cloud.google.com/bigquery/docs/reference/standard-sql/lexical#string_and_bytes_literals),
+    /// standard SQL's doubled quote elsewhere.
+    /// - Throws: ``OpsError`` `.config` for a NULL key (it cannot be addressed at the destination)
+    ///   or a binary one.
+    func literal(_ cell: Cell) throws -> String {
+        switch cell {
+        case .integer(let value): return String(value)
+        case .real(let value) where value.isFinite: return "\(value)"
+        case .bool(let value): return value ? "true" : "false"
+        case .text(let value):
+            if adapter.dialect == "bigquery" {
+                var out = "'"
+                for character in value.unicodeScalars {
+                    switch character {
+                    case "\\": out += "\\\\"
+                    case "'": out += "\\'"
+                    case "\n": out += "\\n"
+                    case "\r": out += "\\r"
+                    case "\t": out += "\\t"
+                    default: out.unicodeScalars.append(character)
+                    }
+                }
+                return out + "'"
+            }
+            return "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
+        case .null:
+            throw OpsError(.config, "sync \(name): a row of \(config.model) has a NULL primary key (\(config.primaryKey.joined(separator: ", ")))")
+        case .real, .blob:
+            throw OpsError(.config, "sync \(name): the primary key of \(config.model) must be text, a number or a date, not \(cell)")
         }
     }
 
