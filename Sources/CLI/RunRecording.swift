@@ -33,8 +33,9 @@ func recordInvocation(_ command: InvocationCommand, _ options: InvocationOptions
 struct StateDatabaseRunHistory: RunHistorySource {
     var statePath: String
     var file: RunResultsFileHistory
-    /// Runs read from the state database at most (newest first).
-    var limit = 200
+    /// Runs read from the state database at most (newest first): every page that lists runs
+    /// reads their nodes, so the dashboard shows the recent history; `opsflow runs` has it all.
+    var limit = 50
 
     func runs() throws -> [Web.RunRecord] {
         let fileRuns = try file.runs()
