@@ -126,10 +126,13 @@ extension CommonOptions {
 
 /// Runs a verb through the library and exits with its code.
 ///
-/// After a verb that runs nodes, the alert channels of `opsflow.yml` (if any) hear about failures
+/// A verb that runs nodes records itself in the state database (`RunRecording.swift`); after it,
+/// the alert channels of `opsflow.yml` (if any) hear about failures
 /// (and warnings when configured); delivering an alert never changes the exit code.
 func perform(_ command: InvocationCommand, _ options: InvocationOptions) throws {
+    let startedAt = Date()
     let code = Invocation(options: options, adapters: AdapterRegistry.standard).run(command)
+    recordInvocation(command, options, startedAt: startedAt, exitCode: code)
     if [.run, .test, .seed, .build].contains(command), code != 2, shouldAlert(code: code, options: options) {
         _ = OpsCommands.alert(options: options, adapters: AdapterRegistry.standard)
     }

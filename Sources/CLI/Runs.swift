@@ -3,9 +3,13 @@ import Foundation
 import Ops
 import Run
 
-/// `opsflow runs`: the recorded run history (loads, syncs, scheduled jobs).
+/// `opsflow runs [run id]`: the recorded run history (builds, loads, syncs, scheduled jobs), or one
+/// run with its nodes.
 struct Runs: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List recorded runs, newest first.")
+    static let configuration = CommandConfiguration(abstract: "List recorded runs, newest first, or show one run's nodes.")
+
+    @Argument(help: "Show this run (its id, its invocation id, or a unique prefix) with every node's result.")
+    var runID: String?
 
     @Option(name: .customLong("project-dir"), help: "The folder with dbt_project.yml (default: the current folder).")
     var projectDir: String?
@@ -20,7 +24,8 @@ struct Runs: ParsableCommand {
     var json = false
 
     func run() throws {
-        let code = OpsCommands.runs(projectDir: projectDir, limit: limit, job: job, json: json)
+        let code = runID.map { OpsCommands.showRun(projectDir: projectDir, id: $0, json: json) }
+            ?? OpsCommands.runs(projectDir: projectDir, limit: limit, job: job, json: json)
         if code != 0 { throw ExitCode(code) }
     }
 }

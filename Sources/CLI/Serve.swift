@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Ops
 import Project
 import Web
 
@@ -90,6 +91,9 @@ enum WebSetup {
             let path = file.hasPrefix("/") ? file : URL(fileURLWithPath: projectDir).appendingPathComponent(file).path
             warehouse = LazySQLiteWarehouse(path: path)
         }
-        return WebConfig(projectDir: projectDir, targetDir: targetDir, warehouse: warehouse)
+        // Run history: the state database's builds and jobs merged with run_results.json.
+        let history = StateDatabaseRunHistory(statePath: StateStore.defaultPath(projectDir: projectDir),
+                                              file: RunResultsFileHistory(path: targetDir + "/run_results.json"))
+        return WebConfig(projectDir: projectDir, targetDir: targetDir, warehouse: warehouse, history: history)
     }
 }

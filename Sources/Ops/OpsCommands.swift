@@ -121,6 +121,48 @@ extension OpsCommands {
         }
     }
 
+    /// `opsflow runs <run id>`: one run and its nodes (status, seconds, failing rows, message).
+    /// The id may be a run's id, the invocation id it recorded, or a unique prefix of either.
+    /// Exits 1 when no run matches.
+    public static func showRun(projectDir: String?, id: String, json: Bool) -> Int32 {
+        do {
+            let root = URL(fileURLWithPath: projectDir ?? FileManager.default.currentDirectoryPath).standardizedFileURL.path
+            let state = try StateStore(path: StateStore.defaultPath(projectDir: root))
+            guard let run = try state.run(id: id) ?? state.run(prefix: id) else {
+                say("No run \(id) in \(state.path).", to: .standardError)
+                return 1
+            }
+            let nodes = try state.nodes(ofRun: run.id)
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                encoder.dateEncodingStrategy = .iso8601
+                struct Shown: Encodable { var run: RunRecord; var nodes: [RunNodeRecord] }
+                say(String(decoding: try encoder.encode(Shown(run: run, nodes: nodes)), as: UTF8.self))
+                return 0
+            }
+            say("Run \(run.id) (\(run.kind)\(run.job.map { " \($0)" } ?? ""), attempt \(run.attempt)): \(run.command)")
+            say("  status     \(run.status)\(run.exitCode.map { " (exit \($0))" } ?? "")")
+            say("  started    \(StateStore.timestamp(run.startedAt))")
+            if let ended = run.endedAt {
+                say("  ended      \(StateStore.timestamp(ended)) (\(String(format: "%.1f", ended.timeIntervalSince(run.startedAt))) s)")
+            }
+            if let summary = run.summary { say("  summary    \(summary)") }
+            if let artifacts = run.artifactsDir { say("  artifacts  \(artifacts)") }
+            if nodes.isEmpty { say("No node results recorded for this run."); return 0 }
+            say("status         seconds  failures  node")
+            for node in nodes {
+                let status = node.status.padding(toLength: 13, withPad: " ", startingAt: 0)
+                let seconds = node.executionTime.map { String(format: "%7.2f", $0) } ?? "      -"
+                let failures = node.failures.map { String(format: "%8d", $0) } ?? "       -"
+                say("\(status) \(seconds)  \(failures)  \(node.uniqueId)\(node.message.map { $0.isEmpty ? "" : " — \($0)" } ?? "")")
+            }
+            return 0
+        } catch {
+            return fail(error)
+        }
+    }
+
     /// `opsflow alert`: alerts on `target/run_results.json` through the channels of `opsflow.yml`.
     /// Always exits 0 when the alert could be built: a delivery failure never fails the caller.
     public static func alert(options: InvocationOptions, adapters: [AdapterFactory], transport: any HTTPTransport = URLSessionTransport()) -> Int32 {

@@ -15,7 +15,7 @@ import Testing
         private var codes: [Int32]
         private(set) var calls: [String] = []
         init(codes: [Int32] = []) { self.codes = codes }
-        func run(job: String, command: String, timeoutSeconds: Double?) -> Int32 {
+        func run(job: String, command: String, runID: String, timeoutSeconds: Double?) -> Int32 {
             lock.lock(); defer { lock.unlock() }
             calls.append(command)
             return codes.isEmpty ? 0 : codes.removeFirst()

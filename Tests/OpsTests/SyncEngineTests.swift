@@ -42,13 +42,13 @@ import WarehouseSQLite
             config.retry.maxAttempts = 4
         }
 
-        func engine() throws -> SyncEngine {
+        func engine(pageRows: Int = 20_000) throws -> SyncEngine {
             let (destination, redactor) = try SyncEngine.httpDestination(config, environment: environment,
                                                                          transport: URLSessionTransport(), clock: SystemClock())
             let log = self.log
             return SyncEngine(name: "wms_forecast", config: config, relation: relation, adapter: fixture.adapter,
                               state: fixture.state, targetName: "dev", destination: destination, redactor: redactor,
-                              log: { log.append($0) })
+                              pageRows: pageRows, log: { log.append($0) })
         }
     }
 
@@ -101,6 +101,88 @@ import WarehouseSQLite
         let third = try setup.engine().run()
         #expect(third.sent == 0 && third.deleted == 0 && third.unchanged == 10)
         #expect(try setup.server.state().requests.count == requestsBefore)
+    }
+
+    @Test func pagesSmallerThanTheModelGiveTheSameDifference() throws {
+        // 10 rows read 3 at a time (4 pages, the last one short), batches of 3.
+        var setup = try Setup(rows: 10, token: token, hookPath: hookPath)
+        setup.config.mode = .mirror
+        let first = try setup.engine(pageRows: 3).run()
+        #expect(first.sent == 10 && first.unchanged == 0 && first.failed == 0)
+        #expect(try setup.server.state().rows.count == 10)
+        let adapter = setup.fixture.adapter
+        try adapter.execute("update \"dev_marts.forecast\" set forecast_orders = 1 where forecast_key in ('k1', 'k9')")
+        try adapter.execute("delete from \"dev_marts.forecast\" where forecast_key in ('k3', 'k10')")
+        let report = try setup.engine(pageRows: 3).run()
+        #expect(report.sent == 2)
+        #expect(report.unchanged == 6)
+        #expect(report.deleted == 2)
+        let state = try setup.server.state()
+        #expect(state.rows.count == 8)
+        #expect(Set(state.deleted) == ["[\"k3\"]", "[\"k10\"]"])
+        #expect(state.rows["[\"k9\"]"]?["orders"] == .int(1))
+        #expect(state.applied.values.allSatisfy { $0 <= 2 })
+        #expect(state.applied["[\"k9\"]"] == 2 && state.applied["[\"k5\"]"] == 1)
+        // The last page is full (8 rows, pages of 4): an empty page ends the read.
+        let third = try setup.engine(pageRows: 4).run()
+        #expect(third.sent == 0 && third.deleted == 0 && third.unchanged == 8)
+    }
+
+    @Test func aKeyRepeatedAcrossPagesFailsBeforeAnythingIsSent() throws {
+        let setup = try Setup(rows: 8, token: token, hookPath: hookPath)
+        _ = try setup.fixture.adapter.insert(into: setup.relation, columns: ["forecast_key", "forecast_date", "forecast_orders", "shift"],
+                                             rows: [[.text("k8"), .text("2026-12-01"), .real(5), .text("T1")]])
+        // Ordered by key, the two k8 rows fall on pages 4 and 5 of 2 rows each; two batches of 3
+        // were already staged by then.
+        #expect(throws: OpsError.self) { _ = try setup.engine(pageRows: 2).run() }
+        #expect(try setup.server.state().requests.isEmpty)
+        #expect(try setup.fixture.state.read { db in try Int.fetchOne(db, sql: "select count(*) from sync_outbox") } == 0)
+        #expect(try setup.fixture.state.read { db in try Int.fetchOne(db, sql: "select count(*) from sync_rows") } == 0)
+    }
+
+    /// Keyset pages over a two-column key whose text needs escaping, in both SQL dialects of the
+    /// embedded warehouse (BigQuery SQL is translated, so its literal escapes must hold).
+    @Test(arguments: ["sqlite", "bigquery"]) func compositeKeysWithQuotesPageExactlyOnce(dialect: String) throws {
+        let dir = try TempDir()
+        let adapter = try SQLiteAdapter(path: dir.url.appendingPathComponent("warehouse.sqlite").path, schema: "dev", dialect: dialect)
+        let state = try StateStore(path: dir.url.appendingPathComponent(".opsflow/state.sqlite").path)
+        let server = try TestHTTPServer()
+        let relation = Relation(schema: "dev", identifier: "accounts", kind: .table)
+        try adapter.createSchema("dev")
+        try adapter.createTable(relation, columns: [Column(name: "region", dataType: "STRING"), Column(name: "id", dataType: "INT64"),
+                                                    Column(name: "owner", dataType: "STRING")])
+        let regions = ["O'Brien", "back\\slash", "new\nline", "plain", "tab\there"]
+        var rows: [[Cell]] = []
+        for region in regions { for id in 1...3 { rows.append([.text(region), .integer(Int64(id)), .text("\(region)#\(id)")]) } }
+        _ = try adapter.insert(into: relation, columns: ["region", "id", "owner"], rows: rows)
+        var config = SyncConfig(model: "accounts", urlEnv: "URL", primaryKey: ["region", "id"])
+        config.batchSize = 4
+        config.mode = .mirror
+        config.headers = ["X-Test-Key-Fields": "region,id"]
+        func engine() throws -> SyncEngine {
+            let (destination, redactor) = try SyncEngine.httpDestination(config, environment: ["URL": server.url("/accounts")],
+                                                                         transport: URLSessionTransport(), clock: SystemClock())
+            return SyncEngine(name: "accounts", config: config, relation: relation, adapter: adapter, state: state, targetName: "dev",
+                              destination: destination, redactor: redactor, pageRows: 2)
+        }
+        let first = try engine().run()
+        #expect(first.sent == 15 && first.failed == 0)
+        let applied = try server.state()
+        #expect(applied.rows.count == 15)
+        #expect(applied.applied.values.allSatisfy { $0 == 1 })
+        // The server keys rows by the JSON of [region, id] (Python's json.dumps).
+        #expect(applied.rows["[\"O'Brien\", 2]"]?["owner"] == .string("O'Brien#2"))
+        #expect(applied.rows["[\"new\\nline\", 3]"]?["owner"] == .string("new\nline#3"))
+        let second = try engine().run()
+        #expect(second.sent == 0 && second.deleted == 0 && second.unchanged == 15)
+    }
+
+    @Test func aNullPrimaryKeyIsRefused() throws {
+        let setup = try Setup(rows: 3, token: token, hookPath: hookPath)
+        _ = try setup.fixture.adapter.insert(into: setup.relation, columns: ["forecast_key", "forecast_date", "forecast_orders", "shift"],
+                                             rows: [[.null, .text("2026-12-01"), .real(5), .text("T1")], [.text("k9"), .null, .null, .null]])
+        #expect(throws: OpsError.self) { _ = try setup.engine(pageRows: 2).run() }
+        #expect(try setup.server.state().requests.isEmpty)
     }
 
     @Test func aBatchThatKeepsFailingIsKeptAndResentNextRunWithTheSameKey() throws {

@@ -4,8 +4,12 @@ import GRDB
 /// Runs one attempt of a job's command. A small protocol: the CLI runs `opsflow <command>` as a
 /// child process; tests record calls.
 public protocol JobRunner: Sendable {
-    /// Runs the command and returns its exit code; `timeoutSeconds` nil means no limit.
-    func run(job: String, command: String, timeoutSeconds: Double?) -> Int32
+    /// Runs the command and returns its exit code (124 when it was stopped at its timeout).
+    /// - Parameters:
+    ///   - runID: the state database's run of this attempt; the work may add its node results to it
+    ///     (``InvocationRecorder``).
+    ///   - timeoutSeconds: nil means no limit.
+    func run(job: String, command: String, runID: String, timeoutSeconds: Double?) -> Int32
 }
 
 /// An exclusive lock per job that a crash releases: `flock` on `<state dir>/locks/<job>.lock`,
@@ -17,7 +21,9 @@ public final class JobLock: @unchecked Sendable {
     public static func acquire(directory: String, job: String) -> JobLock? {
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = URL(fileURLWithPath: directory).appendingPathComponent(job + ".lock").path
-        let fd = open(path, O_CREAT | O_RDWR, 0o644)
+        // Close-on-exec: a job's child process must not inherit the lock, or a child orphaned by a
+        // crashed scheduler would keep the job locked until it ends.
+        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return nil }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { close(fd); return nil }
         return JobLock(fd: fd)
@@ -120,10 +126,13 @@ public final class Scheduler: @unchecked Sendable {
 
     /// Runs every job due at the clock's current instant (in name order), each under its lock,
     /// with its retries. Returns the run records made.
+    /// - Parameter shouldStop: asked before each job and each retry; once true (SIGTERM), the run
+    ///   in flight is the last one and no further job or retry starts.
     @discardableResult
-    public func tick() throws -> [RunRecord] {
+    public func tick(shouldStop: () -> Bool = { false }) throws -> [RunRecord] {
         var made: [RunRecord] = []
         for name in jobs.keys.sorted() {
+            if shouldStop() { break }
             guard let job = jobs[name], let instant = try due(name, now: clock.now) else { continue }
             guard let lock = JobLock.acquire(directory: lockDirectory, job: name) else {
                 log("\(name): the previous run still holds the lock; this run is skipped")
@@ -139,13 +148,22 @@ public final class Scheduler: @unchecked Sendable {
                                        startedAt: clock.now, attempt: attempt)
                 try state.startRun(record)
                 log("\(name): attempt \(attempt) of `\(job.command)` for \(StateStore.timestamp(instant))")
-                let code = runner.run(job: name, command: job.command, timeoutSeconds: job.timeoutSeconds)
+                let code = runner.run(job: name, command: job.command, runID: record.id, timeoutSeconds: job.timeoutSeconds)
                 let status = code == 0 ? "success" : (code == 124 ? "timeout" : "error")
-                try state.finishRun(id: record.id, endedAt: clock.now, status: status, exitCode: code, summary: nil)
+                // The child added its node results to this run (InvocationRecorder); count them.
+                let counts = RunResultsSummary(nodes: (try? state.nodes(ofRun: record.id)) ?? []).counts
+                var parts = counts.isEmpty ? [] : [counts]
+                if code == 124 { parts.append("stopped after the timeout of \(job.timeoutSeconds.map { String(format: "%g", $0) } ?? "?") s") }
+                let summary = parts.isEmpty ? nil : parts.joined(separator: "; ")
+                try state.finishRun(id: record.id, endedAt: clock.now, status: status, exitCode: code, summary: summary)
                 record.status = status
                 record.exitCode = code
                 made.append(record)
                 if code == 0 { break }
+                if attempt <= job.retries, shouldStop() {
+                    log("\(name): attempt \(attempt) failed (exit \(code)); not retried: the scheduler is stopping")
+                    break
+                }
                 if attempt <= job.retries {
                     let delay = job.retryDelaySeconds * pow(2, Double(attempt - 1))
                     log("\(name): attempt \(attempt) failed (exit \(code)); retrying in \(delay)s")

@@ -155,7 +155,13 @@ extension OpsCommands {
                                               loader: loader, build: { selection in
                     var buildOptions = options
                     buildOptions.select = selection
-                    return Invocation(options: buildOptions, adapters: adapters).run(.build)
+                    let startedAt = Date()
+                    let code = Invocation(options: buildOptions, adapters: adapters).run(.build)
+                    // Run history, as an interactive build records itself; never the build's outcome.
+                    let recorded = InvocationRecorder.record(projectDir: workspace.root, command: (["build", "--select"] + selection).joined(separator: " "),
+                                                             target: workspace.target.name, startedAt: startedAt, exitCode: code)
+                    if let warning = recorded.warning { say("Warning: \(warning)", to: .standardError) }
+                    return code
                 }, alert: { alert in
                     say("Sensor \(name): files late: \(alert.nodes.map(\.uniqueId).joined(separator: ", "))")
                     dispatcher?.dispatch(alert)

@@ -4,6 +4,7 @@ import GRDB
 /// One recorded run (a load, a sync, a build, a scheduled job attempt).
 public struct RunRecord: Sendable, Hashable, Codable {
     public var id: String
+    /// `load`, `sync`, `build` (an interactive `build`/`run`/`test`/`seed`), `job` (a scheduled attempt), `sensor`.
     public var kind: String
     public var job: String?
     public var command: String
@@ -17,7 +18,10 @@ public struct RunRecord: Sendable, Hashable, Codable {
     public var attempt: Int
     public var pid: Int32?
     public var summary: String?
+    /// The folder holding the run's artifacts (a copy of its `run_results.json`).
     public var artifactsDir: String?
+    /// The `metadata.invocation_id` of the build this run recorded, when it ran nodes.
+    public var invocationID: String?
 
     public init(id: String = UUID().uuidString.lowercased(), kind: String, job: String? = nil, command: String,
                 target: String? = nil, scheduledFor: Date? = nil, startedAt: Date, status: String = "running",
@@ -35,48 +39,71 @@ public struct RunRecord: Sendable, Hashable, Codable {
     }
 }
 
-/// A node's result within a recorded run.
-public struct RunNodeRecord: Sendable, Hashable {
+/// A node's result within a recorded run (a `results[]` entry of dbt's `run_results.json`).
+public struct RunNodeRecord: Sendable, Hashable, Codable {
     public var uniqueId: String
+    /// dbt's node status: `success`, `error`, `skipped`, `pass`, `fail`, `warn`, `runtime error`.
     public var status: String
     public var message: String?
+    /// Tests: the failing rows counted.
     public var failures: Int?
+    /// Seconds.
     public var executionTime: Double?
+    /// The `execute` timing of the node, when it ran.
+    public var startedAt: Date?
+    public var completedAt: Date?
 
-    public init(uniqueId: String, status: String, message: String? = nil, failures: Int? = nil, executionTime: Double? = nil) {
+    public init(uniqueId: String, status: String, message: String? = nil, failures: Int? = nil, executionTime: Double? = nil,
+                startedAt: Date? = nil, completedAt: Date? = nil) {
         self.uniqueId = uniqueId
         self.status = status
         self.message = message
         self.failures = failures
         self.executionTime = executionTime
+        self.startedAt = startedAt
+        self.completedAt = completedAt
     }
 }
 
 extension StateStore {
     /// Records a run as started.
     public func startRun(_ run: RunRecord) throws {
-        try write { db in
-            try db.execute(sql: """
-                INSERT INTO runs (id, kind, job, command, target, scheduled_for, started_at, status, attempt, pid)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [run.id, run.kind, run.job, run.command, run.target,
-                                 run.scheduledFor.map(Self.timestamp), Self.timestamp(run.startedAt), run.status, run.attempt, run.pid])
-        }
+        try write { db in try Self.insert(run, db) }
     }
 
-    /// Records how a run ended, with its nodes' results.
+    /// Records how a run ended, with its nodes' results. A nil `artifactsDir` keeps the folder
+    /// recorded earlier (a scheduled job's child process records its own artifacts).
     public func finishRun(id: String, endedAt: Date, status: String, exitCode: Int32?, summary: String?,
                           artifactsDir: String? = nil, nodes: [RunNodeRecord] = []) throws {
         try write { db in
             try db.execute(sql: """
-                UPDATE runs SET ended_at = ?, status = ?, exit_code = ?, summary = ?, artifacts_dir = ? WHERE id = ?
+                UPDATE runs SET ended_at = ?, status = ?, exit_code = ?, summary = coalesce(?, summary),
+                       artifacts_dir = coalesce(?, artifacts_dir) WHERE id = ?
                 """, arguments: [Self.timestamp(endedAt), status, exitCode, summary, artifactsDir, id])
-            for node in nodes {
-                try db.execute(sql: """
-                    INSERT OR REPLACE INTO run_nodes (run_id, unique_id, status, message, failures, execution_time)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [id, node.uniqueId, node.status, node.message, node.failures, node.executionTime])
-            }
+            try Self.insert(nodes, run: id, db)
+        }
+    }
+
+    /// Records a finished run and its nodes in one transaction (an interactive build records
+    /// itself this way when it ends).
+    public func recordRun(_ run: RunRecord, nodes: [RunNodeRecord]) throws {
+        try write { db in
+            try Self.insert(run, db)
+            try Self.insert(nodes, run: run.id, db)
+        }
+    }
+
+    /// Adds the outcome of the build a run started — its invocation id, artifacts folder and node
+    /// results — to a run recorded by someone else (the scheduler records a job's attempt; the
+    /// child process that did the work adds its nodes). Status and times stay the recorder's.
+    /// - Throws: ``OpsError`` `.notFound` when no run has this id.
+    public func attachInvocation(runID: String, invocationID: String?, artifactsDir: String?, nodes: [RunNodeRecord]) throws {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE runs SET invocation_id = coalesce(?, invocation_id), artifacts_dir = coalesce(?, artifacts_dir) WHERE id = ?
+                """, arguments: [invocationID, artifactsDir, runID])
+            guard db.changesCount > 0 else { throw OpsError(.notFound, "the state database has no run \(runID)") }
+            try Self.insert(nodes, run: runID, db)
         }
     }
 
@@ -95,12 +122,37 @@ extension StateStore {
         }
     }
 
-    /// The node results of one run, in id order.
+    /// The run with this id, or the run that recorded the invocation with this id.
+    public func run(id: String) throws -> RunRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ? OR invocation_id = ? ORDER BY id = ? DESC LIMIT 1",
+                             arguments: [id, id, id]).map(Self.runRecord)
+        }
+    }
+
+    /// The run whose id (or recorded invocation id) starts with `prefix`, when exactly one does.
+    public func run(prefix: String) throws -> RunRecord? {
+        guard !prefix.isEmpty else { return nil }
+        return try read { db in
+            let pattern = prefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_") + "%"
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM runs WHERE id LIKE ? ESCAPE '\\' OR invocation_id LIKE ? ESCAPE '\\' LIMIT 2
+                """, arguments: [pattern, pattern])
+            return rows.count == 1 ? rows.first.map(Self.runRecord) : nil
+        }
+    }
+
+    /// The node results of one run, in the order they started (then by id).
     public func nodes(ofRun id: String) throws -> [RunNodeRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM run_nodes WHERE run_id = ? ORDER BY unique_id", arguments: [id]).map { row in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM run_nodes WHERE run_id = ? ORDER BY started_at IS NULL, started_at, unique_id
+                """, arguments: [id]).map { row in
                 RunNodeRecord(uniqueId: row["unique_id"], status: row["status"], message: row["message"],
-                              failures: row["failures"], executionTime: row["execution_time"])
+                              failures: row["failures"], executionTime: row["execution_time"],
+                              startedAt: (row["started_at"] as String?).flatMap(Self.date),
+                              completedAt: (row["completed_at"] as String?).flatMap(Self.date))
             }
         }
     }
@@ -115,6 +167,27 @@ extension StateStore {
         }
     }
 
+    static func insert(_ run: RunRecord, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO runs (id, kind, job, command, target, scheduled_for, started_at, ended_at, status, exit_code,
+                              attempt, pid, summary, artifacts_dir, invocation_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [run.id, run.kind, run.job, run.command, run.target, run.scheduledFor.map(Self.timestamp),
+                             Self.timestamp(run.startedAt), run.endedAt.map(Self.timestamp), run.status, run.exitCode,
+                             run.attempt, run.pid, run.summary, run.artifactsDir, run.invocationID])
+    }
+
+    static func insert(_ nodes: [RunNodeRecord], run id: String, _ db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO run_nodes (run_id, unique_id, status, message, failures, execution_time, started_at, completed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for node in nodes {
+            try statement.execute(arguments: [id, node.uniqueId, node.status, node.message, node.failures, node.executionTime,
+                                              node.startedAt.map(Self.timestamp), node.completedAt.map(Self.timestamp)])
+        }
+    }
+
     static func runRecord(_ row: Row) -> RunRecord {
         var record = RunRecord(id: row["id"], kind: row["kind"], job: row["job"], command: row["command"], target: row["target"],
                                scheduledFor: (row["scheduled_for"] as String?).flatMap(date),
@@ -124,6 +197,7 @@ extension StateStore {
         record.exitCode = row["exit_code"]
         record.summary = row["summary"]
         record.artifactsDir = row["artifacts_dir"]
+        record.invocationID = row["invocation_id"]
         return record
     }
 }

@@ -18,19 +18,23 @@ public final class StateStore: Sendable {
     let queue: DatabaseQueue
 
     /// Opens (creating if needed) the state database and applies pending migrations.
+    /// - Parameters:
+    ///   - path: the database file.
+    ///   - busyTimeoutSeconds: how long a statement waits for another process's write lock before
+    ///     it fails (seconds). Recorders that must never hold up a build pass a short one.
     /// - Throws: ``OpsError`` `.state` when the file cannot be opened or migrated.
-    public init(path: String) throws {
+    public init(path: String, busyTimeoutSeconds: Double = 10) throws {
         self.path = path
         do {
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                     withIntermediateDirectories: true)
             var configuration = Configuration()
-            configuration.busyMode = .timeout(10)
+            configuration.busyMode = .timeout(busyTimeoutSeconds)
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
             }
             queue = try DatabaseQueue(path: path, configuration: configuration)
-            try Self.migrator.migrate(queue)
+            try Self.migrate(queue, path: path)
         } catch let error as OpsError {
             throw error
         } catch {
@@ -41,6 +45,21 @@ public final class StateStore: Sendable {
     /// The state file of a project: `<project>/.opsflow/state.sqlite`.
     public static func defaultPath(projectDir: String) -> String {
         URL(fileURLWithPath: projectDir).appendingPathComponent(".opsflow/state.sqlite").path
+    }
+
+    /// Applies pending migrations under an exclusive `flock` on `<path>.migrate.lock`: the
+    /// scheduler, a job's child and the dashboard may open a new (or older) database at the same
+    /// moment, and GRDB's migrator reads what is applied outside the transaction that applies it.
+    static func migrate(_ queue: DatabaseQueue, path: String) throws {
+        if try queue.read({ try migrator.hasCompletedMigrations($0) }) { return }
+        let fd = open(path + ".migrate.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw OpsError(.state, "cannot create \(path).migrate.lock (errno \(errno))") }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw OpsError(.state, "cannot lock \(path).migrate.lock (errno \(errno))") }
+        }
+        defer { flock(fd, LOCK_UN) }
+        try migrator.migrate(queue)
     }
 
     static var migrator: DatabaseMigrator {
@@ -140,6 +159,17 @@ public final class StateStore: Sendable {
                     job TEXT PRIMARY KEY,
                     last_scheduled_for TEXT NOT NULL  -- the last cron instant handled (run or skipped)
                 );
+                """)
+        }
+        migrator.registerMigration("v2 run details") { db in
+            // The invocation id of the build a run recorded (run_results.json's
+            // `metadata.invocation_id`), so that a history merged from both shows a build once;
+            // node timings, for the dashboard's timeline.
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN invocation_id TEXT;
+                CREATE INDEX runs_by_invocation ON runs(invocation_id);
+                ALTER TABLE run_nodes ADD COLUMN started_at TEXT;
+                ALTER TABLE run_nodes ADD COLUMN completed_at TEXT;
                 """)
         }
         return migrator

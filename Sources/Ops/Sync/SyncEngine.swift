@@ -108,10 +108,13 @@ public final class SyncEngine: @unchecked Sendable {
     let clock: any OpsClock
     let log: (String) -> Void
     let redactor: Redactor
+    /// Rows read from the model per page (memory is about one page plus one batch); at least 2.
+    public let pageRows: Int
 
     public init(name: String, config: SyncConfig, relation: Relation, adapter: any Adapter, state: StateStore,
                 targetName: String, destination: any SyncDestination, clock: any OpsClock = SystemClock(),
-                redactor: Redactor = Redactor(), log: @escaping (String) -> Void = { _ in }) {
+                redactor: Redactor = Redactor(), pageRows: Int = 20_000, log: @escaping (String) -> Void = { _ in }) {
+        self.pageRows = pageRows
         self.name = name
         self.config = config
         self.relation = relation
@@ -166,108 +169,65 @@ public final class SyncEngine: @unchecked Sendable {
     }
 
     /// Runs the sync once.
+    ///
+    /// The model is read in pages of ``pageRows`` rows in primary-key order, each page starting
+    /// at the last key of the one before (keyset pagination: no `OFFSET` rescans, no transaction
+    /// held on the warehouse, see ``diff(pendingHashes:emit:)``); each page is compared with the
+    /// acknowledged state and changed rows go to the outbox a batch at a time. Memory stays at
+    /// about one page and one batch whatever the model's size: the keys seen so far, for deletes
+    /// and the uniqueness check, are kept in a temporary table of the state database. Batches
+    /// are sent after the read, from the outbox, one at a time.
     /// - Parameter dryRun: compute and print what would be sent; send nothing, change no state.
     /// - Returns: the counts. `failed > 0` means some batches are waiting in the outbox.
-    /// - Throws: ``OpsError`` when the model lacks a key or mapped column, `WarehouseError`, state errors.
+    /// - Throws: ``OpsError`` when the model lacks a key or mapped column, or its key repeats or
+    ///   is NULL; `WarehouseError`; state errors. None of this run's new batches is sent then.
     public func run(dryRun: Bool = false) throws -> SyncReport {
         var report = SyncReport(name: name, dryRun: dryRun)
         // 1. Batches left over by earlier runs go first, with their own keys and bytes.
-        let leftovers = try outbox()
-        for batch in leftovers {
+        var pendingHashes: [String: String] = [:]
+        for key in try outboxKeys() {
+            guard let batch = try outboxBatch(key) else { continue }
             if dryRun {
                 log("[dry-run] \(name): would resend \(batch.operation.rawValue) batch \(batch.idempotencyKey) (\(batch.rows.count) rows)")
+                // What the destination would hold once the leftover is resent.
+                if batch.operation == .upsert { for row in batch.rows { pendingHashes[row.key] = row.hash } }
                 continue
             }
             if send(batch, report: &report) { report.resent += batch.rows.count }
         }
-        // 2. The difference between the model and the acknowledged state.
-        let rows = try currentRows()
-        var synced = try syncedHashes()
-        if dryRun {
-            for batch in leftovers where batch.operation == .upsert { for row in batch.rows { synced[row.key] = row.hash } }
-        }
-        var changed: [SyncRow] = []
-        var present = Set<String>()
-        for row in rows {
-            present.insert(row.key)
-            if synced[row.key] == row.hash { report.unchanged += 1 } else { changed.append(row) }
-        }
-        var gone: [SyncRow] = []
-        if config.mode == .mirror {
-            let keyFields = keyFieldNames
-            for key in synced.keys.sorted() where !present.contains(key) {
-                gone.append(SyncRow(key: key, keyObject: Self.keyObject(key, fields: keyFields), hash: "", payload: ""))
-            }
-        }
-        let batches = stride(from: 0, to: changed.count, by: config.batchSize).map {
-            (SyncBatch.Operation.upsert, Array(changed[$0..<min($0 + config.batchSize, changed.count)]))
-        } + stride(from: 0, to: gone.count, by: config.batchSize).map {
-            (SyncBatch.Operation.delete, Array(gone[$0..<min($0 + config.batchSize, gone.count)]))
-        }
-        if dryRun {
-            for (operation, rows) in batches {
+        // 2. The difference between the model and the acknowledged state, into the outbox.
+        var enqueued: [String] = []
+        let diffed: Int
+        do {
+            diffed = try diff(pendingHashes: pendingHashes) { operation, rows in
+            if dryRun {
                 log("[dry-run] \(name): would \(operation == .upsert ? "send" : "delete") \(rows.count) rows")
                 for row in rows.prefix(3) { log("  " + (operation == .upsert ? row.payload : row.keyObject)) }
                 if operation == .upsert { report.sent += rows.count } else { report.deleted += rows.count }
+                return
             }
-            return report
-        }
-        for (operation, rows) in batches {
             let batch = SyncBatch(sync: name, operation: operation, idempotencyKey: UUID().uuidString.lowercased(), rows: rows)
             try enqueue(batch)
+            enqueued.append(batch.idempotencyKey)
+            }
+        } catch {
+            // Nothing of this run was sent yet: a model that fails half-way (a repeated key, a
+            // warehouse error) leaves no batch behind for the next run to resend.
+            try? discard(enqueued)
+            throw error
+        }
+        report.unchanged += diffed
+        // 3. This run's batches, one at a time from the outbox.
+        for key in enqueued {
+            guard let batch = try outboxBatch(key) else { continue }
             _ = send(batch, report: &report)
         }
         return report
     }
 
-    // MARK: - Rows
+    // MARK: - JSON
 
-    /// Destination field → model column, in destination-name order.
-    var mapping: [(field: String, column: String)] {
-        config.fields.isEmpty ? [] : config.fields.keys.sorted().map { ($0, config.fields[$0] ?? $0) }
-    }
-
-    /// The destination names of the primary-key columns.
-    var keyFieldNames: [String] {
-        config.primaryKey.map { column in mapping.first(where: { $0.column.lowercased() == column.lowercased() })?.field ?? column }
-    }
-
-    func currentRows() throws -> [SyncRow] {
-        let result = try adapter.query("select * from \(adapter.render(relation))", limit: nil)
-        let index = Dictionary(result.columns.enumerated().map { ($0.element.name.lowercased(), $0.offset) }, uniquingKeysWith: { a, _ in a })
-        let fields: [(String, Int)]
-        if mapping.isEmpty {
-            fields = result.columns.enumerated().map { ($0.element.name, $0.offset) }.sorted { $0.0 < $1.0 }
-        } else {
-            fields = try mapping.map { field, column in
-                guard let position = index[column.lowercased()] else {
-                    throw OpsError(.config, "sync \(name): the model \(config.model) has no column \(column) (mapped to \(field))")
-                }
-                return (field, position)
-            }
-        }
-        let keyPositions = try config.primaryKey.map { column -> Int in
-            guard let position = index[column.lowercased()] else {
-                throw OpsError(.config, "sync \(name): the model \(config.model) has no primary key column \(column)")
-            }
-            return position
-        }
-        let keyFields = keyFieldNames
-        var seen = Set<String>()
-        return try result.rows.map { cells in
-            let keyValues = keyPositions.map { Self.json(cells[$0]) }
-            let key = "[" + keyValues.joined(separator: ",") + "]"
-            guard seen.insert(key).inserted else {
-                throw OpsError(.config, "sync \(name): the primary key \(config.primaryKey.joined(separator: ", ")) is not unique in \(config.model) (\(key) repeats)")
-            }
-            let payload = "{" + fields.map { JSONValue.quote($0.0) + ":" + Self.json(cells[$0.1]) }.joined(separator: ",") + "}"
-            var hasher = SHA256Stream()
-            hasher.update(Array(payload.utf8))
-            let keyObject = "{" + zip(keyFields, keyValues).sorted { $0.0 < $1.0 }.map { JSONValue.quote($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
-            return SyncRow(key: key, keyObject: keyObject, hash: hasher.finalizeHex(), payload: payload)
-        }
-    }
-
+    /// A row key (a JSON array) as the object of the destination's key fields.
     static func keyObject(_ key: String, fields: [String]) -> String {
         guard let values = try? JSONDecoder().decode([JSONValue].self, from: Data(key.utf8)) else { return "{}" }
         return "{" + zip(fields, values).sorted { $0.0 < $1.0 }.map { JSONValue.quote($0.0) + ":" + $0.1.json }.joined(separator: ",") + "}"
@@ -287,25 +247,32 @@ public final class SyncEngine: @unchecked Sendable {
 
     // MARK: - State
 
-    func syncedHashes() throws -> [String: String] {
+    /// The outbox's batch keys in the order they were made.
+    func outboxKeys() throws -> [String] {
         try state.read { db in
-            var out: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT row_key, row_hash FROM sync_rows WHERE target = ? AND sync = ?",
-                                        arguments: [targetName, name]) {
-                out[row["row_key"]] = row["row_hash"]
-            }
-            return out
+            try String.fetchAll(db, sql: "SELECT idempotency_key FROM sync_outbox WHERE target = ? AND sync = ? ORDER BY seq",
+                                arguments: [targetName, name])
         }
     }
 
-    func outbox() throws -> [SyncBatch] {
+    /// One outbox batch with its rows (read when it is sent, so one batch is in memory at a time).
+    func outboxBatch(_ key: String) throws -> SyncBatch? {
         try state.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT idempotency_key, operation, rows FROM sync_outbox WHERE target = ? AND sync = ? ORDER BY seq
-                """, arguments: [targetName, name]).map { row in
-                let rows = try JSONDecoder().decode([SyncRow].self, from: Data((row["rows"] as String).utf8))
-                return SyncBatch(sync: name, operation: SyncBatch.Operation(rawValue: row["operation"]) ?? .upsert,
-                                 idempotencyKey: row["idempotency_key"], rows: rows)
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT operation, rows FROM sync_outbox WHERE target = ? AND sync = ? AND idempotency_key = ?
+                """, arguments: [targetName, name, key]) else { return nil }
+            let rows = try JSONDecoder().decode([SyncRow].self, from: Data((row["rows"] as String).utf8))
+            return SyncBatch(sync: name, operation: SyncBatch.Operation(rawValue: row["operation"]) ?? .upsert,
+                             idempotencyKey: key, rows: rows)
+        }
+    }
+
+    /// Removes unsent batches of this run from the outbox.
+    func discard(_ keys: [String]) throws {
+        try state.write { db in
+            for key in keys {
+                try db.execute(sql: "DELETE FROM sync_outbox WHERE target = ? AND sync = ? AND idempotency_key = ?",
+                               arguments: [targetName, name, key])
             }
         }
     }

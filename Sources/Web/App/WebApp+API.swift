@@ -73,6 +73,7 @@ extension WebApp {
         var object: [String: Any] = [
             "id": run.id, "command": run.command, "elapsed_time": run.elapsedTime, "failed": run.failed,
             "started_at": run.startedAt.map(Self.timestamp) as Any? ?? NSNull(), "status_counts": run.statusCounts,
+            "status": run.status as Any? ?? NSNull(), "source": run.source,
         ]
         if withResults {
             object["results"] = run.results.map { r -> [String: Any] in

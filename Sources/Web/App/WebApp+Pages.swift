@@ -13,7 +13,10 @@ extension WebApp {
         return try cache.value(file.path) { try file.runs() }
     }
 
-    func run(id: String) throws -> RunRecord? { try runs().first { $0.id == id } }
+    func run(id: String) throws -> RunRecord? {
+        if config.history is RunResultsFileHistory { return try runs().first { $0.id == id } }
+        return try config.history.run(id: id)
+    }
 
     /// The dashboards under `<projectDir>/dashboards` (re-read on every request: they are small).
     func dashboardSpecs() throws -> [DashboardSpec] { try DashboardSpec.loadAll(projectDir: config.projectDir) }
@@ -136,7 +139,10 @@ extension WebApp {
 
     func runSummary(_ run: RunRecord, _ links: Links) -> [(String, Value)] {
         let counts = run.statusCounts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-        return [("id", HTML.text(run.id)), ("short_id", HTML.text(String(run.id.prefix(8)))), ("href", HTML.text(links.run(run.id))),
+        // run_results.json records no status of its own: the nodes' outcome stands for it.
+        let status = run.status ?? (run.failed ? "error" : "success")
+        return [("status", HTML.text(status)), ("status_class", HTML.text(status.replacingOccurrences(of: " ", with: "-"))),
+                ("source", HTML.text(run.source)), ("id", HTML.text(run.id)), ("short_id", HTML.text(String(run.id.prefix(8)))), ("href", HTML.text(links.run(run.id))),
                 ("command", HTML.text(run.command)), ("started", HTML.text(run.startedAt.map(Self.timestamp) ?? "")),
                 ("elapsed", HTML.text(String(format: "%.2f s", run.elapsedTime))), ("counts", HTML.text(counts)),
                 ("failed", .bool(run.failed))]
@@ -158,7 +164,7 @@ extension WebApp {
         func name(_ id: String) -> String { catalog?.nodes[id]?.name ?? id }
         let ordered = run.results.sorted { ($0.startedAt ?? .distantFuture, $0.uniqueID) < ($1.startedAt ?? .distantFuture, $1.uniqueID) }
         let nodes = ordered.map { r in
-            HTML.dict([("name", HTML.text(name(r.uniqueID))), ("href", HTML.text(links.node(r.uniqueID))),
+            HTML.dict([("id", HTML.text(r.uniqueID)), ("name", HTML.text(name(r.uniqueID))), ("href", HTML.text(links.node(r.uniqueID))),
                        ("status", HTML.text(r.status)), ("status_class", HTML.text(r.status.replacingOccurrences(of: " ", with: "-"))),
                        ("duration", HTML.text(String(format: "%.3f s", r.executionTime))), ("message", HTML.text(r.message))])
         }

@@ -15,6 +15,19 @@ public struct NodeRunRecord: Sendable, Hashable {
     public var failures: Int?
     public var compiledCode: String?
     public var relationName: String?
+
+    public init(uniqueID: String, status: String, executionTime: Double, startedAt: Date? = nil, completedAt: Date? = nil,
+                message: String? = nil, failures: Int? = nil, compiledCode: String? = nil, relationName: String? = nil) {
+        self.uniqueID = uniqueID
+        self.status = status
+        self.executionTime = executionTime
+        self.startedAt = startedAt
+        self.completedAt = completedAt
+        self.message = message
+        self.failures = failures
+        self.compiledCode = compiledCode
+        self.relationName = relationName
+    }
 }
 
 /// One invocation (`build`, `run`, `test` …) and its node results.
@@ -28,23 +41,49 @@ public struct RunRecord: Sendable, Hashable {
     /// Seconds (`elapsed_time`).
     public var elapsedTime: Double
     public var results: [NodeRunRecord]
+    /// The run's own status when its source records one (a state database: `success`, `error`,
+    /// `timeout`, `interrupted`, `skipped`, `running`); nil for `run_results.json`, which has none.
+    public var status: String?
+    /// Where the run was read from, e.g. `run_results.json`, `state database`, `scheduler`.
+    public var source: String
+
+    public init(id: String, command: String, startedAt: Date? = nil, generatedAt: Date? = nil, elapsedTime: Double,
+                results: [NodeRunRecord], status: String? = nil, source: String = "run_results.json") {
+        self.id = id
+        self.command = command
+        self.startedAt = startedAt
+        self.generatedAt = generatedAt
+        self.elapsedTime = elapsedTime
+        self.results = results
+        self.status = status
+        self.source = source
+    }
 
     /// Counts by status, e.g. `["success": 11, "pass": 30]`.
     public var statusCounts: [String: Int] { results.reduce(into: [:]) { $0[$1.status, default: 0] += 1 } }
-    /// True when a node errored or a test failed.
-    public var failed: Bool { results.contains { ["error", "fail", "runtime error"].contains($0.status) } }
+    /// True when a node errored or a test failed, or the run itself ended badly (an error, a
+    /// timeout, an interruption).
+    public var failed: Bool {
+        if let status, ["error", "timeout", "interrupted"].contains(status) { return true }
+        return results.contains { ["error", "fail", "runtime error"].contains($0.status) }
+    }
 }
 
-/// Where run history comes from. `run_results.json` holds the latest invocation; a state database
-/// (the Ops module's) can keep every run — it only has to implement this protocol.
+/// Where run history comes from. `run_results.json` holds the latest invocation; the CLI merges
+/// it with the Ops module's state database, which keeps every run (`opsflow serve`), through this
+/// protocol: the Web module does not import Ops.
 public protocol RunHistorySource: Sendable {
     /// The runs, newest first.
     /// - Throws: ``WebError`` when the store exists but cannot be read.
     func runs() throws -> [RunRecord]
+
+    /// The run with this id, with everything its page shows (a source may leave details such as
+    /// compiled SQL out of `runs()` and read them here).
+    func run(id: String) throws -> RunRecord?
 }
 
 extension RunHistorySource {
-    /// The run with this invocation id.
+    /// The run with this id among `runs()`.
     public func run(id: String) throws -> RunRecord? { try runs().first { $0.id == id } }
 }
 

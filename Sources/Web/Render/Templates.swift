@@ -92,22 +92,22 @@ enum Templates {
     static let runs = """
     <h1>Runs</h1>
     {% if runs %}
-    <table class="runs"><thead><tr><th>Run</th><th>Command</th><th>Started</th><th>Elapsed</th><th>Results</th></tr></thead><tbody>
-    {% for r in runs %}<tr class="{{ 'failed' if r.failed else 'ok' }}"><td><a href="{{ r.href }}"><code>{{ r.short_id }}</code></a></td><td>{{ r.command }}</td><td>{{ r.started }}</td><td>{{ r.elapsed }}</td><td>{{ r.counts }}</td></tr>{% endfor %}
+    <table class="runs"><thead><tr><th>Run</th><th>Command</th><th>Status</th><th>Started</th><th>Elapsed</th><th>Results</th><th>From</th></tr></thead><tbody>
+    {% for r in runs %}<tr class="{{ 'failed' if r.failed else 'ok' }}" data-run="{{ r.id }}"><td><a href="{{ r.href }}"><code>{{ r.short_id }}</code></a></td><td>{{ r.command }}</td><td><span class="status s-{{ r.status_class }}">{{ r.status }}</span></td><td>{{ r.started }}</td><td>{{ r.elapsed }}</td><td>{{ r.counts }}</td><td class="muted">{{ r.source }}</td></tr>{% endfor %}
     </tbody></table>
-    {% else %}<p class="muted">No runs yet: <code>opsflow build</code> writes target/run_results.json.</p>{% endif %}
+    {% else %}<p class="muted">No runs yet: <code>opsflow build</code> records one (target/run_results.json and the state database).</p>{% endif %}
     <p class="hint">Source: {{ source }}</p>
     """
 
     static let run = """
     <p class="crumbs"><a href="{{ links.runs }}">Runs</a> › {{ r.short_id }}</p>
     <h1>Run <code>{{ r.short_id }}</code> <span class="status s-{{ 'error' if r.failed else 'success' }}">{{ r.command }}</span></h1>
-    <dl class="facts"><dt>Started</dt><dd>{{ r.started }}</dd><dt>Elapsed</dt><dd>{{ r.elapsed }}</dd><dt>Results</dt><dd>{{ r.counts }}</dd></dl>
+    <dl class="facts"><dt>Status</dt><dd><span class="status s-{{ r.status_class }}">{{ r.status }}</span></dd><dt>Started</dt><dd>{{ r.started }}</dd><dt>Elapsed</dt><dd>{{ r.elapsed }}</dd><dt>Results</dt><dd>{{ r.counts }}</dd><dt>From</dt><dd>{{ r.source }}</dd></dl>
     <h2>Timeline</h2>
     <div class="timeline-wrap">{{ timeline_html }}</div>
     <h2>Nodes</h2>
     <table class="results"><thead><tr><th>Node</th><th>Status</th><th>Duration</th><th>Message</th></tr></thead><tbody>
-    {% for n in r.nodes %}<tr><td><a href="{{ n.href }}">{{ n.name }}</a></td><td><span class="status s-{{ n.status_class }}">{{ n.status }}</span></td><td class="num">{{ n.duration }}</td><td>{{ n.message }}</td></tr>{% endfor %}
+    {% for n in r.nodes %}<tr data-node="{{ n.id }}" data-status="{{ n.status }}"><td><a href="{{ n.href }}">{{ n.name }}</a></td><td><span class="status s-{{ n.status_class }}">{{ n.status }}</span></td><td class="num">{{ n.duration }}</td><td>{{ n.message }}</td></tr>{% endfor %}
     </tbody></table>
     {% if failing %}
     <h2>Failing tests</h2>
