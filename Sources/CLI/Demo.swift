@@ -77,7 +77,9 @@ struct DemoCommand: ParsableCommand {
         }
         let loadCode = Invocation(options: options, adapters: AdapterRegistry.standard).replaceSourceTables([orders, scans])
         if loadCode != 0 { throw ExitCode(loadCode) }
+        let buildStarted = Date()
         let buildCode = Invocation(options: options, adapters: AdapterRegistry.standard).run(.build)
+        recordInvocation(.build, options, startedAt: buildStarted, exitCode: buildCode)
         var show = options
         show.inline = forecastQuery
         show.limit = -1

@@ -7,7 +7,7 @@ import Web
 /// transaction at the end. A locked or unwritable state database costs a warning on standard
 /// error, never the build's exit code.
 func recordInvocation(_ command: InvocationCommand, _ options: InvocationOptions, startedAt: Date, exitCode: Int32) {
-    guard [.run, .test, .seed, .build].contains(command) else { return }
+    guard [.run, .test, .seed, .build].contains(command), !options.dryRun else { return }
     // The verb and its selection, not the whole command line: `--vars` may carry values that do
     // not belong in a history others read.
     var words = [command.rawValue]
