@@ -1,14 +1,17 @@
 /// A SQL dialect OpsFlow reads or writes.
 ///
 /// A dialect is data: the semantic flags that make the same text mean different things
-/// (sqlglot's `Dialect`). The translator reads BigQuery and writes SQLite.
+/// (sqlglot's `Dialect`). The translator reads BigQuery and writes SQLite or PostgreSQL 15.
 public enum SQLDialect: String, Sendable, Hashable, CaseIterable {
     case bigQuery = "bigquery"
     case sqlite
+    /// PostgreSQL 15 (<https://www.postgresql.org/docs/15/>).
+    case postgres
 
-    /// The dialect a profile names (`bigquery`, `sqlite`), case-insensitively.
+    /// The dialect a profile names (`bigquery`, `sqlite`, `postgres`/`postgresql`), case-insensitively.
     public init?(name: String) {
-        self.init(rawValue: name.lowercased())
+        let lower = name.lowercased()
+        self.init(rawValue: lower == "postgresql" ? "postgres" : lower)
     }
 
     /// Semantic flags of the dialect.
@@ -39,6 +42,10 @@ public enum SQLDialect: String, Sendable, Hashable, CaseIterable {
             // https://www.sqlite.org/lang_expr.html
             return Semantics(floatDivision: false, divisionByZeroIsError: false, caseSensitiveLike: false,
                              nullsFirstAscending: true, weekStart: 0, integerOverflowIsError: false, identifierQuote: "\"")
+        case .postgres:
+            // https://www.postgresql.org/docs/15/functions-math.html, queries-order.html
+            return Semantics(floatDivision: false, divisionByZeroIsError: true, caseSensitiveLike: true,
+                             nullsFirstAscending: false, weekStart: 0, integerOverflowIsError: true, identifierQuote: "\"")
         }
     }
 }
@@ -85,26 +92,45 @@ public struct Translation: Sendable, Hashable {
 /// as NULL by SQLite; regular expressions are ICU's, not RE2's.
 public enum SQLTranslator {
     /// Translates `sql` (one or more `;`-separated statements).
+    ///
+    /// ```swift
+    /// let t = try SQLTranslator.translate("SELECT SAFE_DIVIDE(a, b) AS r FROM ds.t", from: .bigQuery, to: .postgres)
+    /// // t.sql: SELECT (("t"."a")::double precision / nullif(…, 0)) AS "r" FROM "ds"."t" AS "t"
+    /// ```
     /// - Parameters:
-    ///   - from: the dialect of `sql`; only ``SQLDialect/bigQuery`` is translated, ``SQLDialect/sqlite`` passes through.
-    ///   - to: only ``SQLDialect/sqlite``.
+    ///   - from: the dialect of `sql`; only ``SQLDialect/bigQuery`` is translated; the target
+    ///     dialect itself passes through unchanged.
+    ///   - to: ``SQLDialect/sqlite`` (the SQL calls the `bq_*` functions `WarehouseSQLite`
+    ///     registers) or ``SQLDialect/postgres`` (plain PostgreSQL 15 SQL, no extension or function
+    ///     to install; it expects the session time zone `UTC`, as BigQuery's, for TIMESTAMP text).
     ///   - catalog: what is known of existing relations (columns for `SELECT *`, types).
+    /// - Throws: ``SQLError`` (see the type); for `.postgres` also what PostgreSQL cannot do with
+    ///   BigQuery's result (see `PostgresGenerator`'s refusals).
     public static func translate(_ sql: String, from: SQLDialect = .bigQuery, to: SQLDialect = .sqlite, catalog: SQLCatalog = .empty) throws -> Translation {
-        guard to == .sqlite else {
-            throw SQLError(.unsupported, construct: "target dialect \(to.rawValue)", message: "only SQLite is generated", location: SourceLocation(line: 1, column: 1, offset: 0))
+        guard to == .sqlite || to == .postgres, from == .bigQuery || from == to else {
+            throw SQLError(.unsupported, construct: "translation \(from.rawValue) → \(to.rawValue)", message: "only BigQuery → SQLite and BigQuery → PostgreSQL are translated", location: SourceLocation(line: 1, column: 1, offset: 0))
         }
-        if from == .sqlite { return Translation(sql: sql, columns: [], isQuery: false, statements: [sql]) }
+        if from == to { return Translation(sql: sql, columns: [], isQuery: false, statements: [sql]) }
         let statements = try Parser.parse(sql)
         guard !statements.isEmpty else {
             throw SQLError(.syntax, construct: "statement", message: "the SQL holds no statement", location: SourceLocation(line: 1, column: 1, offset: 0))
         }
-        let generator = SQLiteGenerator(catalog: catalog)
         var parts: [String] = []
         var columns: [SQLColumn] = []
-        for statement in statements {
-            let generated = try generator.statement(statement)
-            parts += generated.sql
-            columns = generated.columns
+        if to == .postgres {
+            let generator = PostgresGenerator(catalog: catalog)
+            for statement in statements {
+                let generated = try generator.statement(statement)
+                parts += generated.sql
+                columns = generated.columns
+            }
+        } else {
+            let generator = SQLiteGenerator(catalog: catalog)
+            for statement in statements {
+                let generated = try generator.statement(statement)
+                parts += generated.sql
+                columns = generated.columns
+            }
         }
         var isQuery = false
         if statements.count == 1, case .query = statements[0] { isQuery = true }
@@ -112,8 +138,13 @@ public enum SQLTranslator {
     }
 
     /// Translates one BigQuery expression (for tests and `opsflow sql translate -e`).
-    public static func translateExpression(_ sql: String, catalog: SQLCatalog = .empty) throws -> (sql: String, type: SQLType?) {
+    /// - Parameter to: the target dialect (``SQLDialect/sqlite`` or ``SQLDialect/postgres``).
+    public static func translateExpression(_ sql: String, to: SQLDialect = .sqlite, catalog: SQLCatalog = .empty) throws -> (sql: String, type: SQLType?) {
         let expression = try Parser.parseExpression(sql)
+        if to == .postgres {
+            let typed = try PostgresGenerator(catalog: catalog).expression(expression, scope: Scope(parent: nil))
+            return (typed.sql, typed.type)
+        }
         let generator = SQLiteGenerator(catalog: catalog)
         let typed = try generator.expression(expression, scope: Scope(parent: nil))
         return (typed.sql, typed.type)
