@@ -75,7 +75,9 @@ final class PostgresGenerator {
             }.joined(separator: ",\n") + "\n"
         }
         sql += body.sql
-        if !query.orderBy.isEmpty {
+        if let sorted = try sortedByOutput(query.orderBy, body: body, sql: sql) {
+            sql = sorted
+        } else if !query.orderBy.isEmpty {
             let scope = Scope(parent: parent)
             scope.aliasesFirst = true
             for column in body.columns {
@@ -93,6 +95,43 @@ final class PostgresGenerator {
         }
         body.sql = sql
         return (body.sql, body.columns)
+    }
+
+    /// A query ordered only by its output columns (ordinals or names), wrapped so that string
+    /// columns can be ordered by code point: PostgreSQL reads `ORDER BY name COLLATE "C"` as an
+    /// expression over the input columns, where an output alias is not visible. Nil when some
+    /// term is not an output column or the output columns are unknown or repeated.
+    func sortedByOutput(_ items: [OrderItem], body: SetResult, sql: String) throws -> String? {
+        guard !items.isEmpty, !body.columns.isEmpty,
+              Set(body.columns.map { $0.name.lowercased() }).count == body.columns.count else { return nil }
+        var terms: [String] = []
+        var needsCollation = false
+        for item in items {
+            var index: Int?
+            switch item.expression.kind {
+            case .integer(let text):
+                if let ordinal = Int(text), ordinal >= 1, ordinal <= body.columns.count { index = ordinal - 1 }
+            case .column(let parts) where parts.count == 1:
+                index = body.columns.firstIndex { $0.name.lowercased() == parts[0].lowercased() }
+            default:
+                break
+            }
+            guard let index else { return nil }
+            let column = body.columns[index]
+            var term = quoteIdentifier(column.name)
+            if column.type == .string {
+                term += " COLLATE \"C\""
+                needsCollation = true
+            }
+            if item.descending { term += " DESC" }
+            term += (item.nullsFirst ?? !item.descending) ? " NULLS FIRST" : " NULLS LAST"
+            terms.append(term)
+        }
+        let order = "ORDER BY " + terms.joined(separator: ", ")
+        if !needsCollation {
+            return nil
+        }
+        return "SELECT * FROM (\n\(sql)\n) AS \(quoteIdentifier(fresh("sorted")))\n\(order)"
     }
 
     func integerConstant(_ expression: Expression, what: String) throws -> String {
@@ -299,10 +338,6 @@ final class PostgresGenerator {
                     throw SQLError(.semantic, construct: "ORDER BY", message: "ORDER BY ordinal \(text) is out of range", location: item.expression.location)
                 }
                 sql = String(ordinal)
-                if ordinal <= outputColumns.count, outputColumns[ordinal - 1].type == .string {
-                    sql = quoteIdentifier(outputColumns[ordinal - 1].name)
-                    type = .string
-                }
             } else if isCompound, case .column(let parts) = item.expression.kind, parts.count == 1 {
                 sql = quoteIdentifier(parts[0])
                 type = outputColumns.first(where: { $0.name.lowercased() == parts[0].lowercased() })?.type
@@ -311,7 +346,10 @@ final class PostgresGenerator {
                 sql = typed.sql
                 type = typed.type
             }
-            if type == .string { sql += " COLLATE \"C\"" }
+            // A bare output alias takes no COLLATE (it would be read as an input column).
+            if type == .string, !scope.aliasesFirst || !outputColumns.contains(where: { quoteIdentifier($0.name) == sql }) {
+                sql += " COLLATE \"C\""
+            }
             if item.descending { sql += " DESC" }
             let nullsFirst = item.nullsFirst ?? !item.descending
             sql += nullsFirst ? " NULLS FIRST" : " NULLS LAST"
