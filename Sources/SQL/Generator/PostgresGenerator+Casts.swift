@@ -69,7 +69,12 @@ extension PostgresGenerator {
             if safe {
                 return Typed("CASE WHEN btrim(\(x)) ~ '^[+-]?[0-9]+$' AND length(btrim(\(x))) < 22 AND \(converted) BETWEEN -9223372036854775808 AND 9223372036854775807 THEN \(converted)::bigint END", .int64)
             }
-            return try checked("^[+-]?[0-9]+$", then: "(btrim(\(x)))::bigint")
+            // Hexadecimal too (`0x1F`), which PostgreSQL 15's bigint input does not read.
+            let t = "btrim(\(x))"
+            let hex = "^[+-]?0[xX]([0-9a-fA-F]{1,15}|[0-7][0-9a-fA-F]{15})$"
+            let hexValue = "(CASE WHEN left(\(t), 1) = '-' THEN -1 ELSE 1 END * ('x' || lpad(regexp_replace(\(t), '^[+-]?0[xX]', ''), 16, '0'))::bit(64)::bigint)"
+            let otherwise = try fail("INT64")
+            return Typed("CASE WHEN \(t) ~ '^[+-]?[0-9]+$' THEN (\(t))::bigint WHEN \(t) ~ '\(hex)' THEN \(hexValue) ELSE \(otherwise) END", .int64)
         case (.string, .float64):
             let pattern = "^[+-]?(([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?|[iI][nN][fF]|[nN][aA][nN])$"
             if safe {

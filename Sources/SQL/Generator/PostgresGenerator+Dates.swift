@@ -102,15 +102,15 @@ extension PostgresGenerator {
             if b.type == nil { b.type = type }
             return try difference(kind: kind, a, b, part: try part(arguments[2]), at: at)
         case "DATE_TRUNC", "DATETIME_TRUNC", "TIMESTAMP_TRUNC", "TIME_TRUNC":
-            let values = try args(2...3)
-            if values.count == 3 { throw refuse("\(name) with a time zone", at) }
-            var value = try coerce(values[0], to: SQLType(TypeName(kind)), at: at)
+            guard (2...3).contains(arguments.count) else { _ = try args(2...3); return nil }
+            if arguments.count == 3 { throw refuse("\(name) with a time zone", at) }
+            var value = try coerce(try expression(arguments[0], scope: scope), to: SQLType(TypeName(kind)), at: at)
             if value.type == nil { value.type = SQLType(TypeName(kind)) }
             return try truncate(value, part: try part(arguments[1]), at: at)
         case "LAST_DAY":
-            let values = try args(1...2)
-            let value = try coerce(values[0], to: .date, at: at)
-            let unit = values.count > 1 ? try part(arguments[1]) : "MONTH"
+            guard (1...2).contains(arguments.count) else { _ = try args(1...2); return nil }
+            let value = try coerce(try expression(arguments[0], scope: scope), to: .date, at: at)
+            let unit = arguments.count > 1 ? try part(arguments[1]) : "MONTH"
             let d = value.type == .date || value.type == nil ? value.sql : "(\(civil(value)))::date"
             if let start = weekStartDay(unit) { return Typed("(\(weekStart(d, weekday: start)) + 6)", .date) }
             switch unit {
@@ -221,6 +221,7 @@ extension PostgresGenerator {
         guard SQLiteGenerator.dateParts.contains(base) else {
             throw SQLError(.semantic, construct: "EXTRACT", message: "\(part) is not a date part", location: at)
         }
+        if value.sql == "NULL" { return Typed("NULL::bigint", .int64) }
         guard let type = value.type else { throw refuse("EXTRACT from a value of unknown type", at, hint: "CAST it to DATE, DATETIME or TIMESTAMP") }
         let x = civil(value)
         let isDate = type == .date

@@ -322,10 +322,10 @@ extension PostgresGenerator {
             let l = try expression(left, scope: scope)
             let r = try expression(right, scope: scope)
             if l.type == .date && r.type == .int64 {
-                return Typed("(\(l.sql) \(op) (\(r.sql))::integer)", .date)
+                return Typed(try inRange("(\(l.sql) \(op) (\(r.sql))::integer)", .date, at: at), .date)
             }
             if op == "+", l.type == .int64, r.type == .date {
-                return Typed("(\(r.sql) + (\(l.sql))::integer)", .date)
+                return Typed(try inRange("(\(r.sql) + (\(l.sql))::integer)", .date, at: at), .date)
             }
             // DATE - DATE and TIMESTAMP - TIMESTAMP give an INTERVAL in BigQuery: not translated.
             if l.type?.isTemporal == true || r.type?.isTemporal == true {
@@ -408,6 +408,25 @@ extension PostgresGenerator {
     /// day in both (2024-01-31 + 1 MONTH = 2024-02-29). `keepDate`: DATE_ADD on a DATE gives a
     /// DATE; the `+` operator gives a DATETIME.
     func addInterval(_ base: Typed, amount: Expression, unit: String, subtract: Bool, scope: Scope, at: SourceLocation, keepDate: Bool) throws -> Typed {
+        let result = try addIntervalUnchecked(base, amount: amount, unit: unit, subtract: subtract, scope: scope, at: at, keepDate: keepDate)
+        return Typed(try inRange(result.sql, result.type, at: at), result.type)
+    }
+
+    /// `value` when within BigQuery's range of its type (years 1 to 9999), else an error
+    /// (PostgreSQL's dates and timestamps go further).
+    func inRange(_ value: String, _ type: SQLType?, at: SourceLocation) throws -> String {
+        let bounds: (String, String)
+        switch type {
+        case .date: bounds = ("DATE '0001-01-01'", "DATE '9999-12-31'")
+        case .datetime: bounds = ("TIMESTAMP '0001-01-01 00:00:00'", "TIMESTAMP '9999-12-31 23:59:59.999999'")
+        case .timestamp: bounds = ("TIMESTAMPTZ '0001-01-01 00:00:00+00'", "TIMESTAMPTZ '9999-12-31 23:59:59.999999+00'")
+        default: return value
+        }
+        let fail = try raise("'\(type?.description ?? "") out of range'", type: type, at: at)
+        return "CASE WHEN \(value) BETWEEN \(bounds.0) AND \(bounds.1) THEN \(value) WHEN \(value) IS NOT NULL THEN \(fail) END"
+    }
+
+    private func addIntervalUnchecked(_ base: Typed, amount: Expression, unit: String, subtract: Bool, scope: Scope, at: SourceLocation, keepDate: Bool) throws -> Typed {
         let n = try expression(amount, scope: scope)
         let sign = subtract ? "-" : "+"
         if base.type == .date && keepDate {

@@ -9,14 +9,14 @@ extension PostgresGenerator {
         "A": "FMDay", "a": "Dy", "B": "FMMonth", "b": "Mon", "h": "Mon", "D": "MM/DD/YY", "d": "DD",
         "F": "YYYY-MM-DD", "G": "IYYY", "g": "IY", "H": "HH24", "I": "HH12", "j": "DDD", "M": "MI",
         "m": "MM", "p": "AM", "P": "am", "Q": "Q", "R": "HH24:MI", "S": "SS", "T": "HH24:MI:SS",
-        "u": "ID", "V": "IW", "X": "HH24:MI:SS", "x": "MM/DD/YY", "Y": "YYYY", "y": "YY",
-        "c": "Dy Mon DD HH24:MI:SS YYYY",
+        "u": "ID", "V": "IW", "X": "HH24:MI:SS", "x": "MM/DD/YY", "y": "YY", "r": "HH12:MI:SS AM",
     ]
 
     /// Elements that read the time of day (refused for a DATE) and the date (refused for a TIME).
-    static let timeElements: Set<Character> = ["H", "I", "M", "S", "p", "P", "R", "T", "X", "k", "l", "c", "s"]
+    static let timeElements: Set<Character> = ["H", "I", "M", "S", "p", "P", "R", "T", "X", "k", "l", "c", "s", "f", "r"]
 
     func format(_ pattern: String, _ value: Typed, zone: String, at: SourceLocation) throws -> Typed {
+        if value.sql == "NULL" { return Typed("NULL::text", .string) }
         let type = value.type ?? .date
         let x: String
         switch type {
@@ -42,17 +42,29 @@ extension PostgresGenerator {
             }
             var fraction: Int?
             if e == "E" {
-                // %E#S: seconds with # fractional digits (3 or 6 here).
-                guard let digits = characters.popFirst(), let s = characters.popFirst(), s == "S", let n = Int(String(digits)), n == 3 || n == 6 else {
+                // %E#S / %E*S: seconds with # (or 6) fractional digits; %E4Y: a 4-digit year; %Ez: +00:00.
+                switch characters.popFirst() {
+                case "*": fraction = 6
+                case "4" where characters.first == "Y":
+                    characters.removeFirst()
+                    add("lpad(extract(year FROM \(x))::bigint::text, 4, '0')")
+                    continue
+                case "z":
+                    guard type == .timestamp, zone == "'UTC'" else { throw refuse("format element %Ez outside a TIMESTAMP in UTC", at) }
+                    literal += "+00:00"
+                    continue
+                case let digit? where digit.wholeNumberValue != nil:
+                    fraction = digit.wholeNumberValue
+                default:
                     throw refuse("format element %E…", at)
                 }
-                fraction = n
+                guard characters.popFirst() == "S", let n = fraction, n <= 6 else { throw refuse("format element %E…S", at) }
                 e = "S"
             }
             if type == .date && Self.timeElements.contains(e) { throw refuse("format element %\(e) of a DATE", at) }
             if type == .time && !Self.timeElements.contains(e) && !"%nt".contains(e) { throw refuse("format element %\(e) of a TIME", at) }
             if let fraction {
-                add("to_char(\(x), 'SS.\(fraction == 3 ? "MS" : "US")')")
+                add(fraction == 0 ? "to_char(\(x), 'SS')" : "(to_char(\(x), 'SS.') || left(to_char(\(x), 'US'), \(fraction)))")
                 continue
             }
             switch e {
@@ -64,6 +76,12 @@ extension PostgresGenerator {
             case "l": add("lpad(to_char(\(x), 'FMHH12'), 2, ' ')")
             case "C": add("lpad((extract(year FROM \(x))::bigint / 100)::text, 2, '0')")
             case "w": add("extract(dow FROM \(x))::bigint::text")
+            // The year and ISO year without padding, as BigQuery prints them (year 1 is "1").
+            case "Y": add("extract(year FROM \(x))::bigint::text")
+            case "G": add("extract(isoyear FROM \(x))::bigint::text")
+            case "f": add("to_char(\(x), 'US')")
+            case "c":
+                add("(to_char(\(x), 'Dy Mon ') || lpad(to_char(\(x), 'FMDD'), 2, ' ') || to_char(\(x), ' HH24:MI:SS ') || extract(year FROM \(x))::bigint::text)")
             case "U", "W":
                 let start = e == "U" ? 0 : 1
                 let dow = "((extract(dow FROM \(x))::bigint + \(7 - start)) % 7)"

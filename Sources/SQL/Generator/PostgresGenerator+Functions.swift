@@ -168,7 +168,15 @@ extension PostgresGenerator {
         case "LOWER", "UPPER":
             try arity(1...1)
             guard args[0].type != .bytes else { throw refuse("\(name) of BYTES", at) }
-            return Typed("\(name.lowercased())(\(sqls[0]))", .string)
+            if name == "UPPER" {
+                // BigQuery maps case fully (ß → SS, ﬁ → FI); PostgreSQL's upper() one character to one.
+                var sql = "upper(\(sqls[0]))"
+                for (from, to) in [("ß", "SS"), ("ﬀ", "FF"), ("ﬁ", "FI"), ("ﬂ", "FL"), ("ﬃ", "FFI"), ("ﬄ", "FFL"), ("ﬅ", "ST"), ("ﬆ", "ST")] {
+                    sql = "replace(\(sql), '\(from)', '\(to)')"
+                }
+                return Typed(sql, .string)
+            }
+            return Typed("lower(\(sqls[0]))", .string)
         case "TRIM", "LTRIM", "RTRIM":
             try arity(1...2)
             guard args[0].type != .bytes else { throw refuse("\(name) of BYTES", at) }
@@ -192,6 +200,13 @@ extension PostgresGenerator {
                 return Typed("CASE WHEN \(sqls[2]) < 0 THEN \(fail) ELSE substr(\(s), (\(start))::integer\(length)) END", .string)
             }
             return Typed("substr(\(s), (\(start))::integer)", .string)
+        case "TRANSLATE":
+            try arity(3...3)
+            return Typed("translate(\(sqls.joined(separator: ", ")))", .string)
+        case "INSTR":
+            guard args.count <= 2 else { throw refuse("INSTR with a position or an occurrence", at) }
+            try arity(2...2)
+            return Typed("strpos(\(sqls[0]), \(sqls[1]))::bigint", .int64)
         case "STRPOS":
             try arity(2...2)
             return Typed("strpos(\(sqls[0]), \(sqls[1]))::bigint", .int64)
@@ -238,12 +253,16 @@ extension PostgresGenerator {
             try arity(2...2)
             return Typed("(\(sqls[0]) ~ \(sqls[1]))", .bool)
         case "REGEXP_EXTRACT":
-            try arity(2...2)
-            // The first match, or its capture group: `substring(… from pattern)` does the same.
+            try arity(2...4)
             if case .string(let pattern) = call.arguments[1].kind, Self.captureGroups(pattern) > 1 {
                 throw SQLError(.semantic, construct: "REGEXP_EXTRACT", message: "REGEXP_EXTRACT's pattern may have at most one capturing group", location: at)
             }
-            return Typed("substring(\(sqls[0]) from \(sqls[1]))", .string)
+            // The first match, or its capture group: `substring(… from pattern)` does the same.
+            if args.count == 2 { return Typed("substring(\(sqls[0]) from \(sqls[1]))", .string) }
+            // From a 1-based position, the n-th match (matches do not overlap in either).
+            let occurrence = args.count == 4 ? sqls[3] : "1"
+            let fail = try raise("'REGEXP_EXTRACT position or occurrence is not positive'", type: .string, at: at)
+            return Typed("CASE WHEN \(sqls[2]) <= 0 OR \(occurrence) <= 0 THEN \(fail) ELSE (SELECT \"_m\".\"m\"[1] FROM regexp_matches(substr(\(sqls[0]), \(int32(2))), \(sqls[1]), 'g') WITH ORDINALITY AS \"_m\"(\"m\", \"n\") WHERE \"_m\".\"n\" = \(occurrence)) END", .string)
         case "REGEXP_EXTRACT_ALL":
             try arity(2...2)
             return Typed("CASE WHEN \(sqls[0]) IS NULL OR \(sqls[1]) IS NULL THEN NULL ELSE ARRAY(SELECT \"_m\"[1] FROM regexp_matches(\(sqls[0]), \(sqls[1]), 'g') AS \"_m\") END", .array(.string))
@@ -269,6 +288,7 @@ extension PostgresGenerator {
             return Typed("array_to_string(\(sqls.joined(separator: ", ")))", .string)
         case "ARRAY_LENGTH":
             try arity(1...1)
+            if sqls[0] == "NULL" || sqls[0] == "'{}'" { return Typed(sqls[0] == "NULL" ? "NULL::bigint" : "0::bigint", .int64) }
             return Typed("cardinality(\(sqls[0]))::bigint", .int64)
         case "ARRAY_REVERSE":
             try arity(1...1)
@@ -279,7 +299,7 @@ extension PostgresGenerator {
             return Typed("CASE WHEN \(anyNull) THEN NULL ELSE (\(sqls.joined(separator: " || "))) END", args.map(\.type).reduce(nil, supertype))
         case "GENERATE_ARRAY":
             try arity(2...3)
-            guard args.allSatisfy({ $0.type == .int64 }) else {
+            guard args.allSatisfy({ $0.type == .int64 || $0.sql == "NULL" }) else {
                 throw refuse("GENERATE_ARRAY of non-INT64 values", at, hint: "FLOAT64 steps accumulate differently")
             }
             let step = args.count == 3 ? sqls[2] : "1::bigint"
