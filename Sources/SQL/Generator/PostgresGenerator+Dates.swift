@@ -90,6 +90,7 @@ extension PostgresGenerator {
             }
             let type = SQLType(TypeName(kind))
             var base = try coerce(try expression(arguments[0], scope: scope), to: type, at: at)
+            if base.sql == "NULL", let type { base = Typed("NULL::\(try postgresType(type, at: at))", type) }
             if base.type == nil { base.type = type }
             if kind == "DATETIME" && base.type == .date { base = Typed("(\(base.sql))::timestamp", .datetime) }
             return try addInterval(base, amount: amount, unit: unit, subtract: name.hasSuffix("_SUB"), scope: scope, at: at, keepDate: true)
@@ -98,6 +99,8 @@ extension PostgresGenerator {
             let type = SQLType(TypeName(kind))
             var a = try coerce(try expression(arguments[0], scope: scope), to: type, at: at)
             var b = try coerce(try expression(arguments[1], scope: scope), to: type, at: at)
+            if a.sql == "NULL", let type { a = Typed("NULL::\(try postgresType(type, at: at))", type) }
+            if b.sql == "NULL", let type { b = Typed("NULL::\(try postgresType(type, at: at))", type) }
             if a.type == nil { a.type = type }
             if b.type == nil { b.type = type }
             return try difference(kind: kind, a, b, part: try part(arguments[2]), at: at)
@@ -105,6 +108,7 @@ extension PostgresGenerator {
             guard (2...3).contains(arguments.count) else { _ = try args(2...3); return nil }
             if arguments.count == 3 { throw refuse("\(name) with a time zone", at) }
             var value = try coerce(try expression(arguments[0], scope: scope), to: SQLType(TypeName(kind)), at: at)
+            if value.sql == "NULL", let type = SQLType(TypeName(kind)) { value = Typed("NULL::\(try postgresType(type, at: at))", type) }
             if value.type == nil { value.type = SQLType(TypeName(kind)) }
             return try truncate(value, part: try part(arguments[1]), at: at)
         case "LAST_DAY":
@@ -133,7 +137,12 @@ extension PostgresGenerator {
             guard case .string(let pattern) = arguments[0].kind else { throw refuse("\(name) with a format that is not a literal", at) }
             return try format(pattern, value, zone: zone, at: at)
         case "PARSE_DATE", "PARSE_DATETIME", "PARSE_TIMESTAMP", "PARSE_TIME":
-            throw refuse("function \(name)", at, hint: "CAST a canonical text instead")
+            guard arguments.count == 2 else {
+                if arguments.count == 3 { throw refuse("\(name) with a time zone", at) }
+                _ = try args(2...2)
+                return nil
+            }
+            return try parse(name, format: arguments[0], text: try expression(arguments[1], scope: scope), at: at)
         case "GENERATE_DATE_ARRAY", "GENERATE_TIMESTAMP_ARRAY":
             let type: SQLType = name == "GENERATE_DATE_ARRAY" ? .date : .timestamp
             guard (2...3).contains(arguments.count) else {

@@ -41,7 +41,10 @@ extension PostgresGenerator {
                 throw SQLError(.semantic, construct: "function \(name)", message: "\(name) takes \(range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)") arguments, not \(args.count)", location: at)
             }
         }
-        let sqls = args.map(\.sql)
+        var sqls = args.map(\.sql)
+        if name.hasPrefix("REGEXP_"), args.count >= 2 {
+            sqls[1] = try regexPattern(call.arguments[1], args[1], function: name)
+        }
         func float(_ index: Int) -> String { "(\(sqls[index]))::double precision" }
         func int32(_ index: Int) -> String {
             // PostgreSQL's string and array functions take `integer`: clamp, as every larger count means "all".
@@ -343,5 +346,77 @@ extension PostgresGenerator {
             }
         }
         return count
+    }
+}
+
+extension PostgresGenerator {
+    /// A literal RE2 pattern (BigQuery's) as a PostgreSQL ARE pattern with the same meaning, or
+    /// nil when it uses RE2 syntax ARE reads differently. The one rewrite: a literal `-` inside a
+    /// bracket expression that is not a range (RE2 reads `[0-9-.]` as 0–9, `-` and `.`; ARE
+    /// rejects it) moves to the end of the brackets.
+    static func postgresPattern(_ pattern: String) -> String? {
+        let characters = Array(pattern)
+        // Named groups, \Q…\E, \z, \C and Unicode classes have no ARE spelling (or another meaning).
+        for marker in ["(?P<", "\\Q", "\\z", "\\C", "\\p", "\\P", "(?U", "(?s"] where pattern.contains(marker) { return nil }
+        var out = ""
+        var index = 0
+        while index < characters.count {
+            let c = characters[index]
+            if c == "\\" {
+                out.append(c)
+                if index + 1 < characters.count { out.append(characters[index + 1]) }
+                index += 2
+                continue
+            }
+            guard c == "[" else { out.append(c); index += 1; continue }
+            // A bracket expression: atoms (a character, an escape or a [:class:]) and ranges.
+            var cursor = index + 1
+            var head = "["
+            if cursor < characters.count, characters[cursor] == "^" { head += "^"; cursor += 1 }
+            var atoms: [String] = []
+            var first = true
+            while cursor < characters.count, characters[cursor] != "]" || first {
+                first = false
+                let d = characters[cursor]
+                if d == "\\", cursor + 1 < characters.count {
+                    atoms.append(String(characters[cursor...cursor + 1])); cursor += 2
+                } else if d == "[", cursor + 1 < characters.count, characters[cursor + 1] == ":",
+                          let end = (cursor + 2..<characters.count).first(where: { characters[$0] == "]" && characters[$0 - 1] == ":" }) {
+                    atoms.append(String(characters[cursor...end])); cursor = end + 1
+                } else {
+                    atoms.append(String(d)); cursor += 1
+                }
+            }
+            guard cursor < characters.count else { return nil }
+            var body = ""
+            var hyphen = false
+            var position = 0
+            while position < atoms.count {
+                let atom = atoms[position]
+                if position + 2 < atoms.count, atoms[position + 1] == "-", atom != "-" {
+                    body += atom + "-" + atoms[position + 2]
+                    position += 3
+                } else if atom == "-" {
+                    hyphen = true
+                    position += 1
+                } else {
+                    body += atom
+                    position += 1
+                }
+            }
+            out += head + body + (hyphen ? "-" : "") + "]"
+            index = cursor + 1
+        }
+        return out
+    }
+
+    /// The pattern argument of a REGEXP_ function: a literal rewritten for ARE, refused when it
+    /// cannot be; any other expression as it is (RE2 and ARE agree on common patterns).
+    func regexPattern(_ argument: Expression, _ typed: Typed, function: String) throws -> String {
+        guard case .string(let text) = argument.kind else { return typed.sql }
+        guard let converted = Self.postgresPattern(text) else {
+            throw refuse("\(function) pattern syntax PostgreSQL reads differently", argument.location)
+        }
+        return quoteString(converted)
     }
 }
