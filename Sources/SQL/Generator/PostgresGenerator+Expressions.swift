@@ -355,8 +355,14 @@ extension PostgresGenerator {
             let r = try expression(right, scope: scope)
             // `^` is XOR in BigQuery, `#` in PostgreSQL (`^` is power there).
             if op == "<<" || op == ">>" {
-                // PostgreSQL shifts modulo 64; BigQuery gives 0 (or the sign) for 64 and more.
-                throw refuse("bit shift \(op)", at)
+                guard l.type == .int64 || l.type == nil, r.type == .int64 || r.type == nil else { throw refuse("bit shift \(op) of BYTES", at) }
+                // PostgreSQL shifts by the count modulo 64 and `>>` keeps the sign; BigQuery gives
+                // 0 from 64 on, and its `>>` fills with zeros.
+                let n = "(\(r.sql))::integer"
+                let fail = try raise("'negative bit shift'", type: .int64, at: at)
+                let shifted = op == "<<" ? "(\(l.sql) << \(n))"
+                    : "CASE WHEN \(r.sql) = 0 OR \(l.sql) >= 0 THEN \(l.sql) >> \(n) ELSE (\(l.sql) >> \(n)) & ~((-1)::bigint << (64 - \(n))) END"
+                return Typed("CASE WHEN \(r.sql) < 0 THEN \(fail) WHEN \(r.sql) >= 64 THEN 0::bigint ELSE \(shifted) END", .int64)
             }
             return Typed("(\(l.sql) \(op == "^" ? "#" : op) \(r.sql))", l.type == .bytes ? .bytes : .int64)
         default:

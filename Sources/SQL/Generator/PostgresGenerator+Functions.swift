@@ -308,6 +308,23 @@ extension PostgresGenerator {
             let step = args.count == 3 ? sqls[2] : "1::bigint"
             let anyNull = (sqls + [step]).map { "\($0) IS NULL" }.joined(separator: " OR ")
             return Typed("CASE WHEN \(anyNull) THEN NULL ELSE ARRAY(SELECT generate_series(\(sqls[0]), \(sqls[1]), \(step))) END", .array(.int64))
+        case "JSON_VALUE":
+            try arity(1...2)
+            var path = "$"
+            if args.count == 2 {
+                guard case .string(let text) = call.arguments[1].kind else { throw refuse("JSON_VALUE with a path that is not a literal", at) }
+                path = text
+            }
+            guard let keys = Self.jsonPath(path) else {
+                throw SQLError(.semantic, construct: "JSONPath", message: "invalid JSONPath \(path)", location: call.arguments.count > 1 ? call.arguments[1].location : at)
+            }
+            guard args[0].type == nil || args[0].type == .string || args[0].type == .json else {
+                throw SQLError(.semantic, construct: "JSON_VALUE", message: "JSON_VALUE takes a STRING or JSON", location: at)
+            }
+            // A scalar as text; NULL for an object, an array, a JSON null or a missing member.
+            let document = args[0].type == .json ? sqls[0] : "(\(sqls[0]))::jsonb"
+            let pathSQL = "ARRAY[\(keys.map(quoteString).joined(separator: ", "))]::text[]"
+            return Typed("CASE WHEN jsonb_typeof(\(document) #> \(pathSQL)) IN ('object', 'array') THEN NULL ELSE \(document) #>> \(pathSQL) END", .string)
         case "UNIX_DATE":
             try arity(1...1)
             return Typed("(\(sqls[0]) - DATE '1970-01-01')::bigint", .int64)
@@ -418,5 +435,40 @@ extension PostgresGenerator {
             throw refuse("\(function) pattern syntax PostgreSQL reads differently", argument.location)
         }
         return quoteString(converted)
+    }
+
+    /// The keys of a JSONPath (`$.a.b`, `$.a[1]`, `$['a.b']`, `$."a"`), nil when it is not one.
+    static func jsonPath(_ path: String) -> [String]? {
+        var characters = Array(path)[...]
+        guard characters.popFirst() == "$" else { return nil }
+        var keys: [String] = []
+        while let c = characters.popFirst() {
+            switch c {
+            case ".":
+                var key = ""
+                if characters.first == "\"" {
+                    characters.removeFirst()
+                    while let d = characters.popFirst(), d != "\"" { key.append(d) }
+                } else {
+                    while let d = characters.first, d != ".", d != "[" { key.append(d); characters.removeFirst() }
+                }
+                guard !key.isEmpty else { return nil }
+                keys.append(key)
+            case "[":
+                var key = ""
+                if let quote = characters.first, quote == "'" || quote == "\"" {
+                    characters.removeFirst()
+                    while let d = characters.popFirst(), d != quote { key.append(d) }
+                } else {
+                    while let d = characters.first, d != "]" { key.append(d); characters.removeFirst() }
+                    guard !key.isEmpty, key.allSatisfy(\.isNumber) else { return nil }
+                }
+                guard characters.popFirst() == "]" else { return nil }
+                keys.append(key)
+            default:
+                return nil
+            }
+        }
+        return keys
     }
 }
