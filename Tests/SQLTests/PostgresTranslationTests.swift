@@ -102,10 +102,10 @@ struct PostgresTranslationTests {
 
     @Test("what PostgreSQL cannot do as BigQuery does is refused with the construct and location", arguments: [
         ("SELECT STRUCT(1 AS a) AS s", "STRUCT"),
-        ("SELECT LAST_VALUE(x IGNORE NULLS) OVER (ORDER BY y) FROM t", "IGNORE NULLS"),
+        ("SELECT LAG(x IGNORE NULLS) OVER (ORDER BY y) FROM t", "IGNORE NULLS"),
         ("SELECT SAFE.SQRT(-1)", "SAFE.SQRT"),
         ("SELECT COUNT(DISTINCT x) OVER (PARTITION BY y) FROM t", "DISTINCT"),
-        ("SELECT FORMAT('%d', 1)", "function FORMAT"),
+        ("SELECT FORMAT('%f', 1.5)", "FORMAT %f"),
         ("SELECT SAFE_CAST(CONCAT('2025', '-01-01') AS DATE)", "SAFE_CAST from STRING to DATE"),
         ("SELECT PARSE_DATE('%y%m%d', '250106')", "%y"),
         ("SELECT DATETIME(TIMESTAMP '2025-03-30 20:00:00+00', '+05:30')", "offset"),

@@ -15,6 +15,12 @@ extension PostgresGenerator {
         if SQLiteGenerator.navigation.contains(name) && call.over == nil {
             throw SQLError(.semantic, construct: name, message: "\(name) needs an OVER clause", location: at)
         }
+        if call.ignoreNulls == true && (name == "FIRST_VALUE" || name == "LAST_VALUE"), let over = call.over, args.count == 1 {
+            // PostgreSQL 15 has no IGNORE NULLS: the frame's non-NULL values, first or last.
+            let values = "(array_agg(\(args[0].sql)) FILTER (WHERE \(args[0].sql) IS NOT NULL) OVER (\(try window(over, scope: scope, at: at))))"
+            let sql = name == "FIRST_VALUE" ? "\(values)[1]" : "\(values)[cardinality(\(values))]"
+            return Typed(sql, args[0].type)
+        }
         if call.ignoreNulls == true && name != "ARRAY_AGG" {
             // PostgreSQL 15 has no IGNORE NULLS in window functions.
             throw refuse("\(name) … IGNORE NULLS", at)
@@ -95,9 +101,16 @@ extension PostgresGenerator {
             type = .float64
         case "STRING_AGG":
             try arity(1...2)
-            if call.limit != nil { throw refuse("STRING_AGG … LIMIT", at) }
             let bytes = args[0].type == .bytes
             let delimiter = args.count > 1 ? textual(args[1], bytes ? .bytes : .string) : (bytes ? "'\\x2c'::bytea" : "','")
+            if let limit = call.limit {
+                // The first n non-NULL values, joined.
+                guard !bytes else { throw refuse("STRING_AGG of BYTES … LIMIT", at) }
+                let values = "(array_agg(\(distinct)\(x)\(try aggregateOrder(call, scope: scope))) FILTER (WHERE \(x) IS NOT NULL))[1:\(try integerConstant(limit, what: "LIMIT"))]"
+                sql = "array_to_string(\(values), \(delimiter))"
+                type = .string
+                break
+            }
             sql = "string_agg(\(distinct)\(textual(args[0], bytes ? .bytes : .string)), \(delimiter)\(try aggregateOrder(call, scope: scope)))"
             type = bytes ? .bytes : .string
         case "ARRAY_AGG":

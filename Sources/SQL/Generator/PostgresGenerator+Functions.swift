@@ -308,6 +308,9 @@ extension PostgresGenerator {
             let step = args.count == 3 ? sqls[2] : "1::bigint"
             let anyNull = (sqls + [step]).map { "\($0) IS NULL" }.joined(separator: " OR ")
             return Typed("CASE WHEN \(anyNull) THEN NULL ELSE ARRAY(SELECT generate_series(\(sqls[0]), \(sqls[1]), \(step))) END", .array(.int64))
+        case "FORMAT":
+            try arity(1...100)
+            return try formatFunction(call, args, at: at)
         case "JSON_VALUE":
             try arity(1...2)
             var path = "$"
