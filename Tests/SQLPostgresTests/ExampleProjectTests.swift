@@ -87,6 +87,31 @@ struct ExampleProjectTests {
         for mart in Self.models where mart.schema == "dev_marts" {
             try compare(mart.name)
         }
+        try dataTests()
+    }
+
+    /// Every data test of the example (generic and singular, as compiled), translated and run:
+    /// as many failing rows as on the SQLite warehouse (`sqlite_test_failures.csv`, from
+    /// `opsflow demo`'s run_results.json: 61 pass, 2 warn).
+    func dataTests() throws {
+        let text = try String(contentsOf: Self.fixtures.appendingPathComponent("sqlite_test_failures.csv"), encoding: .utf8)
+        let expected = Self.csvRows(text).dropFirst()
+        #expect(expected.count == 63)
+        let catalog = try Self.catalog()
+        var agreeing = 0
+        for row in expected where row.count == 3 {
+            let source = try String(contentsOf: Self.fixtures.appendingPathComponent("compiled_tests/\(row[0]).sql"), encoding: .utf8)
+            let translation = try SQLTranslator.translate(source, from: .bigQuery, to: .postgres, catalog: catalog)
+            switch PostgresServer.run("SELECT count(*) FROM (\n\(translation.sql)\n) AS \"_failures\"") {
+            case .failure(let error):
+                Issue.record("data test \(row[0]) failed on PostgreSQL: \(error.message)")
+            case .success(let rows):
+                let failures = rows.first?.first ?? nil
+                #expect(failures == row[1], "data test \(row[0]): \(failures ?? "NULL") failing rows on PostgreSQL, \(row[1]) on SQLite")
+                if failures == row[1] { agreeing += 1 }
+            }
+        }
+        print("example data tests: \(agreeing) of \(expected.count) with the SQLite warehouse's failing rows")
     }
 
     /// The mart's rows on PostgreSQL against the SQLite warehouse's, sorted, numbers to 1e-9.

@@ -36,7 +36,12 @@ extension PostgresGenerator {
             throw refuse("\(name) with ORDER BY or LIMIT as a window function", at)
         }
         let distinct = call.distinct ? "DISTINCT " : ""
-        let x = args.first?.sql ?? ""
+        var x = args.first?.sql ?? ""
+        if call.distinct, !call.orderBy.isEmpty, args.first?.type == .string, name == "STRING_AGG" || name == "ARRAY_AGG" {
+            // With DISTINCT, PostgreSQL wants the ORDER BY terms to be the argument itself, and
+            // those are ordered with the "C" collation.
+            x += " COLLATE \"C\""
+        }
         var sql: String
         var type: SQLType?
         switch name {
