@@ -156,6 +156,8 @@ enum Conformance {
             return sixDigitFraction(field).replacingOccurrences(of: " ", with: "T")
         case .time:
             return sixDigitFraction(field)
+        case .structure, .array:
+            return compactJSON(field)
         case .bytes:
             guard field.hasPrefix("\\x") else { return field }
             let hex = Array(field.utf8.dropFirst(2))
@@ -169,6 +171,25 @@ enum Conformance {
         default:
             return field
         }
+    }
+
+    /// JSON text without the blanks PostgreSQL writes between tokens (BigQuery shows none).
+    static func compactJSON(_ text: String) -> String {
+        var out = ""
+        var inString = false
+        var escaped = false
+        for c in text {
+            if inString {
+                out.append(c)
+                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
+            } else if c == "\"" {
+                inString = true
+                out.append(c)
+            } else if c != " " {
+                out.append(c)
+            }
+        }
+        return out
     }
 
     /// `…:SS.f` → `…:SS.f00000` (BigQuery shows a fraction with six digits).

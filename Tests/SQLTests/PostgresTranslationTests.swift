@@ -101,7 +101,7 @@ struct PostgresTranslationTests {
     }
 
     @Test("what PostgreSQL cannot do as BigQuery does is refused with the construct and location", arguments: [
-        ("SELECT STRUCT(1 AS a) AS s", "STRUCT"),
+        ("SELECT STRUCT([1, 2] AS a) AS s", "STRUCT field of type ARRAY"),
         ("SELECT LAG(x IGNORE NULLS) OVER (ORDER BY y) FROM t", "IGNORE NULLS"),
         ("SELECT SAFE.SQRT(-1)", "SAFE.SQRT"),
         ("SELECT COUNT(DISTINCT x) OVER (PARTITION BY y) FROM t", "DISTINCT"),

@@ -157,8 +157,22 @@ extension PostgresGenerator {
             }
             let type = try postgresType(.array(element), at: at)
             return Typed("ARRAY[\(typedItems.map(\.sql).joined(separator: ", "))]::\(type)", .array(element))
-        case .structLiteral:
-            throw refuse("STRUCT", at, hint: "STRUCT values are not translated to PostgreSQL")
+        case .structLiteral(let fields):
+            var names: [String] = []
+            var types: [SQLType?] = []
+            var parts: [String] = []
+            for (index, field) in fields.enumerated() {
+                let typed = try self.expression(field.value, scope: scope)
+                var name = field.name ?? ""
+                if name.isEmpty, case .column(let path) = field.value.kind, let last = path.last { name = last }
+                if name.isEmpty { name = "_field_\(index + 1)" }
+                guard !names.contains(where: { $0.lowercased() == name.lowercased() }) else { throw refuse("STRUCT with two fields named \(name)", at) }
+                try checkStructField(typed.type, at: field.value.location)
+                names.append(name)
+                types.append(typed.type)
+                parts.append("\(quoteString(name)), \(typed.sql)")
+            }
+            return Typed("jsonb_build_object(\(parts.joined(separator: ", ")))", .structure(names, types))
         case .element(let base, let index, let mode):
             let array = try self.expression(base, scope: scope)
             let position = try self.expression(index, scope: scope)
@@ -175,8 +189,8 @@ extension PostgresGenerator {
             let high = zeroBased ? "cardinality(\(array.sql))" : "cardinality(\(array.sql)) + 1"
             let fail = try raise("'Array index ' || \(position.sql) || ' is out of bounds'", type: element, at: at)
             return Typed("CASE WHEN \(position.sql) >= \(low) AND \(position.sql) < \(high) THEN \(value) WHEN \(position.sql) IS NOT NULL AND \(array.sql) IS NOT NULL THEN \(fail) END", element)
-        case .field:
-            throw refuse("STRUCT field access", at, hint: "STRUCT values are not translated to PostgreSQL")
+        case .field(let base, let name):
+            return try structField(try self.expression(base, scope: scope), [name], at: at)
         case .datePart(let part):
             throw SQLError(.semantic, construct: "date part", message: "\(part) is a date part, not a value", location: at)
         case .tuple(let items):
@@ -263,12 +277,12 @@ extension PostgresGenerator {
                     type = column.type
                     spelled = column.name
                 }
-                if parts.count > 2 { throw refuse("STRUCT field access", at, hint: "STRUCT values are not translated to PostgreSQL") }
-                return Typed("\(source.qualifier).\(quoteIdentifier(spelled))", type)
+                let base = Typed("\(source.qualifier).\(quoteIdentifier(spelled))", type)
+                return parts.count > 2 ? try structField(base, Array(parts[2...]), at: at) : base
             }
             if let source = current.sources.first(where: { $0.isUnnest && $0.name == first }) {
-                if parts.count > 1 { throw refuse("STRUCT field access", at, hint: "STRUCT values are not translated to PostgreSQL") }
-                return Typed("\(source.qualifier).\"value\"", source.elementType)
+                let base = Typed("\(source.qualifier).\"value\"", source.elementType)
+                return parts.count > 1 ? try structField(base, Array(parts[1...]), at: at) : base
             }
             if parts.count == 1, let source = current.sources.first(where: { $0.isUnnest && $0.offsetName?.lowercased() == first }) {
                 return Typed("(\(source.qualifier).\"offset\" - 1)", .int64)
@@ -280,9 +294,9 @@ extension PostgresGenerator {
                 throw SQLError(.semantic, construct: "name", message: "column name \(parts[0]) is ambiguous", location: at)
             }
             if let source = matches.first, let column = source.columns?.first(where: { $0.name.lowercased() == first }) {
-                if parts.count > 1 { throw refuse("STRUCT field access", at, hint: "STRUCT values are not translated to PostgreSQL") }
                 let qualifier = matches.count > 1 ? "" : "\(source.qualifier)."
-                return Typed("\(qualifier)\(quoteIdentifier(column.name))", column.type)
+                let base = Typed("\(qualifier)\(quoteIdentifier(column.name))", column.type)
+                return parts.count > 1 ? try structField(base, Array(parts[1...]), at: at) : base
             }
             if !current.allKnown {
                 // Some relation's columns are unknown: let PostgreSQL resolve the name.
@@ -480,5 +494,44 @@ extension PostgresGenerator {
         case .time: return try typedLiteral(type: "TIME", value: literal, at: at)
         default: return value
         }
+    }
+
+    // MARK: - STRUCT
+
+    /// A STRUCT field's type must be one whose JSON text reads back as the same value.
+    func checkStructField(_ type: SQLType?, at: SourceLocation) throws {
+        switch type {
+        case .bytes, .array, .interval, .time, .json:
+            throw refuse("STRUCT field of type \(type?.description ?? "")", at, hint: "STRUCT values are held as jsonb in PostgreSQL")
+        default:
+            break
+        }
+    }
+
+    /// `s.a.b` on a STRUCT held as `jsonb`: a nested STRUCT stays `jsonb`, a scalar is read as
+    /// text and cast back to its type.
+    func structField(_ base: Typed, _ path: [String], at: SourceLocation) throws -> Typed {
+        var sql = base.sql
+        var type = base.type
+        for name in path {
+            guard case .structure(let names, let types) = type else {
+                throw refuse("field access \(name) on a value that is not a known STRUCT", at, hint: "give the relation's columns to the translator")
+            }
+            guard let index = names.firstIndex(where: { $0.lowercased() == name.lowercased() }) else {
+                throw SQLError(.semantic, construct: "field", message: "field name \(name) does not exist in \(type?.description ?? "STRUCT")", location: at)
+            }
+            let fieldType = types[index]
+            switch fieldType {
+            case .structure:
+                sql = "(\(sql) -> \(quoteString(names[index])))"
+            case let scalar?:
+                try checkStructField(scalar, at: at)
+                sql = "(\(sql) ->> \(quoteString(names[index])))::\(try postgresType(scalar, at: at))"
+            case nil:
+                throw refuse("STRUCT field \(name) of unknown type", at)
+            }
+            type = fieldType
+        }
+        return Typed(sql, type)
     }
 }

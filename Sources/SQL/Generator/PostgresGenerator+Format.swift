@@ -61,8 +61,13 @@ extension PostgresGenerator {
                 guard characters.popFirst() == "S", let n = fraction, n <= 6 else { throw refuse("format element %E…S", at) }
                 e = "S"
             }
-            if type == .date && Self.timeElements.contains(e) { throw refuse("format element %\(e) of a DATE", at) }
-            if type == .time && !Self.timeElements.contains(e) && !"%nt".contains(e) { throw refuse("format element %\(e) of a TIME", at) }
+            // BigQuery rejects a time element for a DATE and a date element for a TIME.
+            if type == .date && Self.timeElements.contains(e) {
+                throw SQLError(.semantic, construct: "format element %\(e)", message: "format element %\(e) is not valid for DATE", location: at)
+            }
+            if type == .time && !Self.timeElements.contains(e) && !"%nt".contains(e) {
+                throw SQLError(.semantic, construct: "format element %\(e)", message: "format element %\(e) is not valid for TIME", location: at)
+            }
             if let fraction {
                 add(fraction == 0 ? "to_char(\(x), 'SS')" : "(to_char(\(x), 'SS.') || left(to_char(\(x), 'US'), \(fraction)))")
                 continue

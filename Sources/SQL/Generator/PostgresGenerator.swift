@@ -222,11 +222,17 @@ final class PostgresGenerator {
         }
         var columns = unexpandedStar ? [] : items.map(\.column)
         if let kind = select.asKind {
-            guard kind == "VALUE" else { throw refuse("SELECT AS STRUCT", select.location, hint: "STRUCT values are not translated to PostgreSQL") }
-            guard !unexpandedStar, items.count == 1 else {
-                throw SQLError(.semantic, construct: "SELECT AS VALUE", message: "SELECT AS VALUE needs exactly one column", location: select.location)
+            guard !unexpandedStar else { throw refuse("SELECT AS \(kind) *", select.location) }
+            if kind == "VALUE" {
+                guard items.count == 1 else {
+                    throw SQLError(.semantic, construct: "SELECT AS VALUE", message: "SELECT AS VALUE needs exactly one column", location: select.location)
+                }
+                items[0].column.name = "f0_"
+            } else {
+                for item in items { try checkStructField(item.column.type, at: select.location) }
+                let object = "jsonb_build_object(" + items.map { "\(quoteString($0.column.name)), \($0.sql)" }.joined(separator: ", ") + ")"
+                items = [(object, SQLColumn(name: "f0_", type: .structure(items.map(\.column.name), items.map(\.column.type))))]
             }
-            items[0].column.name = "f0_"
             columns = items.map(\.column)
         }
 
@@ -466,7 +472,8 @@ final class PostgresGenerator {
             if case .array = element { throw SQLError(.semantic, construct: "ARRAY<ARRAY>", message: "arrays of arrays are not allowed in BigQuery", location: at) }
             return try postgresType(element, at: at) + "[]"
         case .structure:
-            throw refuse("STRUCT", at, hint: "STRUCT values are not translated to PostgreSQL")
+            // A STRUCT is a JSON object (field order is not kept: jsonb orders keys).
+            return "jsonb"
         }
     }
 }
