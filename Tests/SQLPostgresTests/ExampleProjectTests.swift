@@ -88,6 +88,28 @@ struct ExampleProjectTests {
             try compare(mart.name)
         }
         try dataTests()
+        try withoutCatalog()
+    }
+
+    /// Without a catalog (no column types), every model either translates to SQL PostgreSQL
+    /// accepts (EXPLAIN) or is refused with an `unsupported` error naming the construct.
+    func withoutCatalog() throws {
+        var translated = 0
+        var refusals: [String] = []
+        for model in Self.models {
+            let source = try String(contentsOf: Self.fixtures.appendingPathComponent("compiled/\(model.name).sql"), encoding: .utf8)
+            do {
+                let translation = try SQLTranslator.translate(source, from: .bigQuery, to: .postgres)
+                if case .failure(let error) = PostgresServer.run("EXPLAIN \(translation.sql)") {
+                    Issue.record("\(model.name) without a catalog does not parse on PostgreSQL: \(error.message)")
+                }
+                translated += 1
+            } catch let error as SQLError {
+                #expect(error.kind == .unsupported, "\(model.name): \(error)")
+                refusals.append("\(model.name): \(error.construct)")
+            }
+        }
+        print("example without a catalog: \(translated) of \(Self.models.count) translate; refused: \(refusals.joined(separator: "; "))")
     }
 
     /// Every data test of the example (generic and singular, as compiled), translated and run:

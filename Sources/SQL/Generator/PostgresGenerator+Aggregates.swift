@@ -69,6 +69,7 @@ extension PostgresGenerator {
             }
         case "AVG":
             try arity(1...1)
+            try requireKnownTypes(args, name, at: at)
             if args[0].type == .numeric || args[0].type == .bignumeric {
                 sql = "avg(\(distinct)\(x))"
                 type = .numeric

@@ -22,9 +22,8 @@ extension PostgresGenerator {
         if value.type == type { return Typed(value.sql, type) }
         let x = value.sql
         guard let from = value.type else {
-            // The source type is unknown (no catalog): PostgreSQL's own cast.
-            if safe { throw refuse("SAFE_CAST of a value of unknown type", at, hint: "give the relation's columns to the translator") }
-            return Typed("(\(x))::\(pg)", type)
+            // BigQuery's conversion rules depend on the source type.
+            throw refuse("\(safe ? "SAFE_CAST" : "CAST") of a value of unknown type", at, hint: "give the translator the columns of the relations it reads (SQLCatalog)")
         }
         func plain() -> Typed { Typed("(\(x))::\(pg)", type) }
         func fail(_ what: String) throws -> String {

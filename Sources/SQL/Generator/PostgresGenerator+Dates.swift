@@ -109,7 +109,8 @@ extension PostgresGenerator {
             if arguments.count == 3 { throw refuse("\(name) with a time zone", at) }
             var value = try coerce(try expression(arguments[0], scope: scope), to: SQLType(TypeName(kind)), at: at)
             if value.sql == "NULL", let type = SQLType(TypeName(kind)) { value = Typed("NULL::\(try postgresType(type, at: at))", type) }
-            if value.type == nil { value.type = SQLType(TypeName(kind)) }
+            // DATE_TRUNC of a DATETIME or TIMESTAMP keeps its type: the type must be known.
+            try requireKnownTypes([value], name, at: at)
             return try truncate(value, part: try part(arguments[1]), at: at)
         case "LAST_DAY":
             guard (1...2).contains(arguments.count) else { _ = try args(1...2); return nil }
@@ -217,9 +218,7 @@ extension PostgresGenerator {
         }
         guard values.count == 1 else { throw SQLError(.semantic, construct: name, message: "\(name) does not take \(values.count) arguments", location: at) }
         if first.type == target { return first }
-        if first.type == nil, first.sql != "NULL" {
-            return Typed("(\(first.sql))::\(try postgresType(target, at: at))", target)
-        }
+        try requireKnownTypes([first], name, at: at)
         return try cast(first, to: TypeName(name), safe: false, at: at)
     }
 

@@ -201,6 +201,14 @@ extension PostgresGenerator {
         }
     }
 
+    /// Refuses an operation whose translation depends on an operand's type when that type is
+    /// unknown (a column of a relation the catalog does not describe): never a guessed type.
+    func requireKnownTypes(_ values: [Typed], _ construct: String, at: SourceLocation) throws {
+        if values.contains(where: { $0.type == nil && $0.sql != "NULL" }) {
+            throw refuse("\(construct) of a value of unknown type", at, hint: "give the translator the columns of the relations it reads (SQLCatalog), or CAST the value")
+        }
+    }
+
     /// An INT64 literal: `bigint`, not PostgreSQL's `integer` for small numbers, which would
     /// overflow at 2³¹ where BigQuery does not.
     static func bigint(_ value: Int64) -> String {
@@ -354,6 +362,7 @@ extension PostgresGenerator {
             // https://cloud.google.com/bigquery/docs/reference/standard-sql/operators#arithmetic_operators
             let l = try expression(left, scope: scope)
             let r = try expression(right, scope: scope)
+            try requireKnownTypes([l, r], "/", at: at)
             let numeric = (l.type == .numeric || l.type == .bignumeric || r.type == .numeric || r.type == .bignumeric) && l.type != .float64 && r.type != .float64
             if numeric { return Typed("(\(l.sql) / \(r.sql))", .numeric) }
             return Typed("((\(l.sql))::double precision / \(r.sql))", .float64)

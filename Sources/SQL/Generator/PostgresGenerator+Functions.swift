@@ -93,6 +93,7 @@ extension PostgresGenerator {
             return Typed("(\(sqls[0]) / \(sqls[1]))", .int64)
         case "SAFE_DIVIDE":
             try arity(2...2)
+            try requireKnownTypes(args, name, at: at)
             let numeric = [args[0].type, args[1].type].contains(where: { $0 == .numeric || $0 == .bignumeric }) && !args.contains(where: { $0.type == .float64 })
             if numeric { return Typed("(\(sqls[0]) / nullif(\(sqls[1]), 0))", .numeric) }
             return Typed("(\(float(0)) / nullif(\(sqls[1]), 0))", .float64)
@@ -116,11 +117,13 @@ extension PostgresGenerator {
             return Typed("(ln(\(float(0))) / ln(\(float(1))))", .float64)
         case "CEIL", "FLOOR":
             try arity(1...1)
+            try requireKnownTypes(args, name, at: at)
             let fn = name.lowercased()
             if args[0].type == .numeric || args[0].type == .bignumeric { return Typed("\(fn)(\(sqls[0]))", args[0].type) }
             return Typed("\(fn)(\(float(0)))", .float64)
         case "ROUND", "TRUNC":
             try arity(1...2)
+            try requireKnownTypes([args[0]], name, at: at)
             let digits = args.count > 1 ? ", \(int32(1))" : ""
             if args[0].type == .numeric || args[0].type == .bignumeric {
                 return Typed("\(name.lowercased())(\(sqls[0])\(digits))", args[0].type)
