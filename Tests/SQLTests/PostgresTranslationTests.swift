@@ -148,3 +148,14 @@ struct PostgresTranslationTests {
         #expect(throws: SQLError.self) { try SQLTranslator.translate("SELECT 1", from: .sqlite, to: .postgres) }
     }
 }
+
+extension PostgresTranslationTests {
+    @Test("names are case-insensitive in BigQuery: references take the spelling of the definition")
+    func spelling() throws {
+        let sql = try Self.pg("SELECT ID AS Total FROM dev.orders AS O ORDER BY total, o.Id")
+        #expect(sql.contains(#""O"."id" AS "Total""#))
+        #expect(sql.contains(#"ORDER BY "Total" NULLS FIRST, "O"."id" NULLS FIRST"#))
+        let union = try Self.pg("SELECT 1 AS Total UNION ALL SELECT 2 ORDER BY total")
+        #expect(union.hasSuffix(#"ORDER BY "Total" NULLS FIRST"#))
+    }
+}

@@ -272,7 +272,8 @@ extension PostgresGenerator {
         var level: Scope? = scope
         while let current = level {
             if current.aliasesFirst, parts.count == 1, let alias = current.selectAliases[first] {
-                return Typed(quoteIdentifier(parts[0]), alias.type)
+                // The output column as it was named (PostgreSQL's quoted names are case-sensitive).
+                return alias
             }
             if parts.count >= 2, let source = current.sources.first(where: { $0.name == first && !$0.isUnnest }) {
                 let name = parts[1]

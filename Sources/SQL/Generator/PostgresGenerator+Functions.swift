@@ -269,6 +269,14 @@ extension PostgresGenerator {
             let occurrence = args.count == 4 ? sqls[3] : "1"
             let fail = try raise("'REGEXP_EXTRACT position or occurrence is not positive'", type: .string, at: at)
             return Typed("CASE WHEN \(sqls[2]) <= 0 OR \(occurrence) <= 0 THEN \(fail) ELSE (SELECT \"_m\".\"m\"[1] FROM regexp_matches(substr(\(sqls[0]), \(int32(2))), \(sqls[1]), 'g') WITH ORDINALITY AS \"_m\"(\"m\", \"n\") WHERE \"_m\".\"n\" = \(occurrence)) END", .string)
+        case "REGEXP_INSTR":
+            guard args.count <= 2 else { throw refuse("REGEXP_INSTR with a position or an occurrence", at) }
+            try arity(2...2)
+            guard case .string(let pattern) = call.arguments[1].kind else { throw refuse("REGEXP_INSTR with a pattern that is not a literal", at) }
+            // The match's start, or its capture group's (PostgreSQL 15's regexp_instr, subexpression 1).
+            let groups = Self.captureGroups(pattern)
+            if groups > 1 { throw SQLError(.semantic, construct: "REGEXP_INSTR", message: "REGEXP_INSTR's pattern may have at most one capturing group", location: at) }
+            return Typed("regexp_instr(\(sqls[0]), \(sqls[1]), 1, 1, 0, '', \(groups))::bigint", .int64)
         case "REGEXP_EXTRACT_ALL":
             try arity(2...2)
             return Typed("CASE WHEN \(sqls[0]) IS NULL OR \(sqls[1]) IS NULL THEN NULL ELSE ARRAY(SELECT \"_m\"[1] FROM regexp_matches(\(sqls[0]), \(sqls[1]), 'g') AS \"_m\") END", .array(.string))

@@ -1,8 +1,10 @@
 /// Writes PostgreSQL 15 SQL for a GoogleSQL AST, keeping BigQuery's semantics
 /// (<https://cloud.google.com/bigquery/docs/reference/standard-sql/>), with no function or
-/// extension to install. This file: queries, SELECT, FROM and name resolution; `+Expressions`
-/// (operators, literals, coercions), `+Casts`, `+Functions` (the function table), `+Dates`
-/// (date and time functions), `+Statements` (DDL and DML).
+/// extension to install. This file: queries, SELECT, FROM and name resolution. `+Expressions`:
+/// operators, literals, names, coercions, STRUCT fields; `+Casts`; `+Functions`: the scalar
+/// function table; `+Aggregates`: aggregate and window functions; `+Dates`: date and time
+/// functions; `+DateFormat` and `+Parse`: FORMAT_* and PARSE_* format elements;
+/// `+FormatFunction`: FORMAT; `+Statements`: DDL and DML.
 ///
 /// Generation and typing are one pass, as in ``SQLiteGenerator``: every fragment comes back with
 /// its BigQuery type, which picks the emitted semantics. How BigQuery values are held in
@@ -345,8 +347,9 @@ final class PostgresGenerator {
                 }
                 sql = String(ordinal)
             } else if isCompound, case .column(let parts) = item.expression.kind, parts.count == 1 {
-                sql = quoteIdentifier(parts[0])
-                type = outputColumns.first(where: { $0.name.lowercased() == parts[0].lowercased() })?.type
+                let output = outputColumns.first(where: { $0.name.lowercased() == parts[0].lowercased() })
+                sql = quoteIdentifier(output?.name ?? parts[0])
+                type = output?.type
             } else {
                 let typed = try expression(item.expression, scope: scope)
                 sql = typed.sql
