@@ -206,6 +206,25 @@ extension PostgresGenerator {
                 return Typed("CASE WHEN \(sqls[2]) < 0 THEN \(fail) ELSE substr(\(s), (\(start))::integer\(length)) END", .string)
             }
             return Typed("substr(\(s), (\(start))::integer)", .string)
+        case "INITCAP":
+            try arity(1...2)
+            guard args[0].type != .bytes else { throw refuse("INITCAP of BYTES", at) }
+            // A character after a delimiter (or first) is upper-cased, every other lower-cased;
+            // BigQuery's default delimiters, not PostgreSQL initcap()'s "any non-alphanumeric".
+            let delimiters = args.count == 2 ? sqls[1] : quoteString(" \t\n\r\u{0B}\u{0C}[](){}/|\\<>!?@\"^#$&~_,.:;*%+-")
+            let s = sqls[0]
+            let characters = "(SELECT string_agg(CASE WHEN \"_i\" = 1 OR strpos(\(delimiters), substr(\(s), \"_i\" - 1, 1)) > 0 THEN upper(substr(\(s), \"_i\", 1)) ELSE lower(substr(\(s), \"_i\", 1)) END, '' ORDER BY \"_i\") FROM generate_series(1, char_length(\(s))) AS \"_i\")"
+            return Typed("CASE WHEN \(s) IS NULL OR \(delimiters) IS NULL THEN NULL ELSE coalesce(\(characters), '') END", .string)
+        case "TO_JSON_STRING":
+            try arity(1...1)
+            // JSON text PostgreSQL writes as BigQuery does: strings, integers, booleans, dates and their arrays.
+            var element = args[0].type
+            if case .array(let inner) = element { element = inner }
+            guard let element, [.string, .int64, .bool, .date].contains(element) else {
+                throw refuse("TO_JSON_STRING of \(args[0].type?.description ?? "a value of unknown type")", at)
+            }
+            let value = args[0].type == .string ? textual(args[0], .string) : sqls[0]
+            return Typed("coalesce(to_json(\(value))::text, 'null')", .string)
         case "TRANSLATE":
             try arity(3...3)
             return Typed("translate(\(sqls.joined(separator: ", ")))", .string)
