@@ -43,10 +43,12 @@ enum Outcome: String, CaseIterable, Sendable {
 }
 
 enum Conformance {
-    /// Every category, in report order (as in WarehouseSQLiteTests).
+    /// Every category, in report order (as in WarehouseSQLiteTests), then this target's own
+    /// cases over typed columns.
     static var all: [[ConformanceCase]] {
         [operators(), conditional(), math(), casts(), strings(), regexAndFormat(), dates(), dateParts(),
-         datetimes(), timestamps(), formatParse(), aggregates(), windows(), arraysAndJSON(), queries(), statements()]
+         datetimes(), timestamps(), formatParse(), aggregates(), windows(), arraysAndJSON(), queries(), statements(),
+         columnSemantics()]
     }
 
     /// The fixture tables the query cases read (BigQuery SQL, translated like the cases).

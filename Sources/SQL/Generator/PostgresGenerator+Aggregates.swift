@@ -134,7 +134,7 @@ extension PostgresGenerator {
                 sql = aggregate
             } else {
                 // A NULL element is an error when BigQuery returns the array.
-                let fail = try raise("'Array cannot have a null element'", type: args[0].type.map { .array($0) }, at: at)
+                let fail = try raise("'Array cannot have a null element (of ' || cardinality(\(aggregate)) || ')'", type: args[0].type.map { .array($0) }, at: at)
                 sql = "CASE WHEN array_position(\(aggregate), NULL) IS NOT NULL THEN \(fail) ELSE \(aggregate) END"
             }
             type = .array(args[0].type)

@@ -172,7 +172,7 @@ extension PostgresGenerator {
             }
             let anyNull = [start.sql, end.sql, step].map { "\($0) IS NULL" }.joined(separator: " OR ")
             let delta = try interval("1", unit: unit, at: at)
-            let zeroStep = try raise("'\(name) step cannot be 0'", type: .array(type), at: at)
+            let zeroStep = try raise("'\(name) step cannot be ' || \(step)", type: .array(type), at: at)
             let series = type == .date
                 ? "ARRAY(SELECT \"_g\"::date FROM generate_series((\(start.sql))::timestamp, (\(end.sql))::timestamp, \(step) * \(delta)) AS \"_g\")"
                 : "ARRAY(SELECT generate_series(\(start.sql), \(end.sql), \(step) * \(delta)))"

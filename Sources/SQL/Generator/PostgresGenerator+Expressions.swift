@@ -116,18 +116,22 @@ extension PostgresGenerator {
                 subject = typed
                 sql += " " + typed.sql
             }
+            var branches: [(condition: String, result: Typed)] = []
             for when in whens {
                 var condition = try self.expression(when.condition, scope: scope)
                 if let subject { condition = try coerce(condition, to: subject.type, at: when.condition.location) }
                 let result = try self.expression(when.result, scope: scope)
                 type = supertype(type, result.type)
-                sql += " WHEN \(condition.sql) THEN \(result.sql)"
+                branches.append((condition.sql, result))
             }
+            var elseResult: Typed?
             if let otherwise {
                 let result = try self.expression(otherwise, scope: scope)
                 type = supertype(type, result.type)
-                sql += " ELSE \(result.sql)"
+                elseResult = result
             }
+            for branch in branches { sql += " WHEN \(branch.condition) THEN \(try adapt(branch.result, to: type, at: at))" }
+            if let elseResult { sql += " ELSE \(try adapt(elseResult, to: type, at: at))" }
             return Typed(sql + " END", type)
         case .cast(let operand, let target, let safe):
             return try cast(try self.expression(operand, scope: scope), to: target, safe: safe, at: at)
@@ -209,6 +213,15 @@ extension PostgresGenerator {
         }
     }
 
+    /// A branch of IF/CASE/COALESCE in the type of the whole: an `ERROR()` (which has no type
+    /// of its own and would be `text` to PostgreSQL) is cast to it.
+    func adapt(_ value: Typed, to type: SQLType?, at: SourceLocation) throws -> String {
+        guard value.type == nil, value.sql.hasPrefix(Self.errorMarker), let type else { return value.sql }
+        return "(\(value.sql))::\(try postgresType(type, at: at))"
+    }
+
+    static let errorMarker = "(CASE WHEN (('BigQuery error: '"
+
     /// An INT64 literal: `bigint`, not PostgreSQL's `integer` for small numbers, which would
     /// overflow at 2³¹ where BigQuery does not.
     static func bigint(_ value: Int64) -> String {
@@ -217,10 +230,14 @@ extension PostgresGenerator {
 
     /// A value of `type` that raises an error with `message` (SQL text) when evaluated:
     /// BigQuery's `ERROR()` and the errors PostgreSQL would not raise itself. The message is cast
-    /// to `bigint`, which fails; `current_setting` (a stable function) keeps PostgreSQL from
-    /// folding the cast at planning time, when the branch may never be taken.
-    func raise(_ message: String, type: SQLType?, at: SourceLocation) throws -> String {
-        let value = "CASE WHEN (('BigQuery error: ' || \(message)) || left(current_setting('server_version'), 0))::bigint IS NULL THEN NULL END"
+    /// to `bigint`, which fails. PostgreSQL folds constant expressions while planning, even in a
+    /// CASE branch no row takes, so the cast must not be constant: `current_setting` (a stable
+    /// function) keeps the executor's folding away, and the message must name the value being
+    /// checked (a column) because the planner's estimates fold stable functions too.
+    /// `volatile`: for a message that may be constant (`ERROR('…')`), `random()` keeps every fold away.
+    func raise(_ message: String, type: SQLType?, at: SourceLocation, volatile: Bool = false) throws -> String {
+        let guardText = volatile ? "left(random()::text, 0)" : "left(current_setting('server_version'), 0)"
+        let value = "CASE WHEN (('BigQuery error: ' || \(message)) || \(guardText))::bigint IS NULL THEN NULL END"
         guard let type else { return "(\(value))" }
         return "(\(value))::\(try postgresType(type, at: at))"
     }
@@ -383,7 +400,7 @@ extension PostgresGenerator {
                 // PostgreSQL shifts by the count modulo 64 and `>>` keeps the sign; BigQuery gives
                 // 0 from 64 on, and its `>>` fills with zeros.
                 let n = "(\(r.sql))::integer"
-                let fail = try raise("'negative bit shift'", type: .int64, at: at)
+                let fail = try raise("'negative bit shift ' || \(r.sql)", type: .int64, at: at)
                 let shifted = op == "<<" ? "(\(l.sql) << \(n))"
                     : "CASE WHEN \(r.sql) = 0 OR \(l.sql) >= 0 THEN \(l.sql) >> \(n) ELSE (\(l.sql) >> \(n)) & ~((-1)::bigint << (64 - \(n))) END"
                 return Typed("CASE WHEN \(r.sql) < 0 THEN \(fail) WHEN \(r.sql) >= 64 THEN 0::bigint ELSE \(shifted) END", .int64)
@@ -452,7 +469,7 @@ extension PostgresGenerator {
         case .timestamp: bounds = ("TIMESTAMPTZ '0001-01-01 00:00:00+00'", "TIMESTAMPTZ '9999-12-31 23:59:59.999999+00'")
         default: return value
         }
-        let fail = try raise("'\(type?.description ?? "") out of range'", type: type, at: at)
+        let fail = try raise("'\(type?.description ?? "") out of range: ' || (\(value))::text", type: type, at: at)
         return "CASE WHEN \(value) BETWEEN \(bounds.0) AND \(bounds.1) THEN \(value) WHEN \(value) IS NOT NULL THEN \(fail) END"
     }
 

@@ -54,7 +54,7 @@ extension PostgresGenerator {
                 }
             case "x", "X":
                 guard value.type == .int64 || value.sql == "NULL" else { throw refuse("FORMAT %\(specifier) of a non-INT64 value", at) }
-                let fail = try raise("'FORMAT %\(specifier) of a negative value'", type: .string, at: at)
+                let fail = try raise("'FORMAT %\(specifier) of a negative value ' || \(v)", type: .string, at: at)
                 text = "CASE WHEN \(v) < 0 THEN \(fail) ELSE \(specifier == "X" ? "upper(to_hex(\(v)))" : "to_hex(\(v))") END"
             case "s", "t", "T":
                 switch value.type {

@@ -62,7 +62,8 @@ extension PostgresGenerator {
         switch name {
         case "IF":
             try arity(3...3)
-            return Typed("CASE WHEN \(sqls[0]) THEN \(sqls[1]) ELSE \(sqls[2]) END", supertype(args[1].type, args[2].type))
+            let type = supertype(args[1].type, args[2].type)
+            return Typed("CASE WHEN \(sqls[0]) THEN \(try adapt(args[1], to: type, at: at)) ELSE \(try adapt(args[2], to: type, at: at)) END", type)
         case "IFNULL":
             try arity(2...2)
             return Typed("coalesce(\(sqls[0]), \(sqls[1]))", supertype(args[0].type, args[1].type))
@@ -76,7 +77,8 @@ extension PostgresGenerator {
             return Typed("nullif(\(sqls[0]), \(r.sql))", args[0].type)
         case "ERROR":
             try arity(1...1)
-            return Typed(try raise("(\(sqls[0]))::text", type: nil, at: at), nil)
+            // The message may be a constant: the error must still wait for the row that reaches it.
+            return Typed(try raise("(\(sqls[0]))::text", type: nil, at: at, volatile: true), nil)
         case "ABS":
             try arity(1...1)
             return Typed("abs(\(sqls[0]))", args[0].type)
@@ -245,16 +247,16 @@ extension PostgresGenerator {
             try arity(2...3)
             guard args[0].type != .bytes else { throw refuse("\(name) of BYTES", at) }
             let pad = args.count == 3 ? ", \(sqls[2])" : ""
-            let fail = try raise("'\(name) length is negative'", type: .string, at: at)
+            let fail = try raise("'\(name) length is negative: ' || \(sqls[1])", type: .string, at: at)
             return Typed("CASE WHEN \(sqls[1]) < 0 THEN \(fail) ELSE \(name.lowercased())(\(sqls[0]), \(int32(1))\(pad)) END", .string)
         case "REPEAT":
             try arity(2...2)
-            let fail = try raise("'REPEAT count is negative'", type: .string, at: at)
+            let fail = try raise("'REPEAT count is negative: ' || \(sqls[1])", type: .string, at: at)
             return Typed("CASE WHEN \(sqls[1]) < 0 THEN \(fail) ELSE repeat(\(sqls[0]), \(int32(1))) END", .string)
         case "LEFT", "RIGHT":
             try arity(2...2)
             guard args[0].type != .bytes else { throw refuse("\(name) of BYTES", at) }
-            let fail = try raise("'\(name) length is negative'", type: .string, at: at)
+            let fail = try raise("'\(name) length is negative: ' || \(sqls[1])", type: .string, at: at)
             return Typed("CASE WHEN \(sqls[1]) < 0 THEN \(fail) ELSE \(name.lowercased())(\(sqls[0]), \(int32(1))) END", .string)
         case "REVERSE":
             try arity(1...1)
@@ -286,7 +288,7 @@ extension PostgresGenerator {
             if args.count == 2 { return Typed("substring(\(sqls[0]) from \(sqls[1]))", .string) }
             // From a 1-based position, the n-th match (matches do not overlap in either).
             let occurrence = args.count == 4 ? sqls[3] : "1"
-            let fail = try raise("'REGEXP_EXTRACT position or occurrence is not positive'", type: .string, at: at)
+            let fail = try raise("'REGEXP_EXTRACT position or occurrence is not positive: ' || \(sqls[2]) || ', ' || \(occurrence)", type: .string, at: at)
             return Typed("CASE WHEN \(sqls[2]) <= 0 OR \(occurrence) <= 0 THEN \(fail) ELSE (SELECT \"_m\".\"m\"[1] FROM regexp_matches(substr(\(sqls[0]), \(int32(2))), \(sqls[1]), 'g') WITH ORDINALITY AS \"_m\"(\"m\", \"n\") WHERE \"_m\".\"n\" = \(occurrence)) END", .string)
         case "REGEXP_INSTR":
             guard args.count <= 2 else { throw refuse("REGEXP_INSTR with a position or an occurrence", at) }
