@@ -165,10 +165,15 @@ extension PostgresGenerator {
             if type == .date && !["DAY", "WEEK", "MONTH", "QUARTER", "YEAR"].contains(unit) {
                 throw SQLError(.semantic, construct: name, message: "\(name) does not take \(unit)", location: at)
             }
+            var monthEnd = ""
             if ["MONTH", "QUARTER", "YEAR"].contains(unit) {
-                // BigQuery adds k × step to the start (month ends clamped each time);
-                // generate_series would add the step to the previous, clamped, value.
-                throw refuse("\(name) with a \(unit) step", at)
+                // generate_series adds the step to the previous (clamped) value; whether BigQuery
+                // clamps each step from the start or from the previous one is not documented.
+                // From a day up to the 28th no step clamps, so both agree; later days are refused
+                // when the query runs.
+                guard type == .date else { throw refuse("\(name) with a \(unit) step", at) }
+                let late = try raise("'\(name) with a \(unit) step from a day after the 28th is not translated: ' || \(start.sql)", type: .array(type), at: at)
+                monthEnd = " WHEN extract(day FROM \(start.sql)) > 28 THEN \(late)"
             }
             let anyNull = [start.sql, end.sql, step].map { "\($0) IS NULL" }.joined(separator: " OR ")
             let delta = try interval("1", unit: unit, at: at)
@@ -176,7 +181,7 @@ extension PostgresGenerator {
             let series = type == .date
                 ? "ARRAY(SELECT \"_g\"::date FROM generate_series((\(start.sql))::timestamp, (\(end.sql))::timestamp, \(step) * \(delta)) AS \"_g\")"
                 : "ARRAY(SELECT generate_series(\(start.sql), \(end.sql), \(step) * \(delta)))"
-            return Typed("CASE WHEN \(anyNull) THEN NULL WHEN \(step) = 0 THEN \(zeroStep) ELSE \(series) END", .array(type))
+            return Typed("CASE WHEN \(anyNull) THEN NULL WHEN \(step) = 0 THEN \(zeroStep)\(monthEnd) ELSE \(series) END", .array(type))
         default:
             return nil
         }

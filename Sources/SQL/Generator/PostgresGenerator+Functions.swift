@@ -23,6 +23,13 @@ extension PostgresGenerator {
         if call.distinct || !call.orderBy.isEmpty || call.limit != nil || call.ignoreNulls != nil {
             throw SQLError(.semantic, construct: name, message: "DISTINCT, ORDER BY, LIMIT and IGNORE NULLS are only allowed in aggregates", location: at)
         }
+        if call.safe, ["SQRT", "LN", "LOG10"].contains(name), call.arguments.count == 1 {
+            // SAFE.: NULL instead of the domain error (the only error these functions raise).
+            let x = "(\(try expression(call.arguments[0], scope: scope).sql))::double precision"
+            let outside = name == "SQRT" ? "\(x) < 0" : "\(x) <= 0"
+            let fn = name == "SQRT" ? "sqrt" : name == "LN" ? "ln" : "log"
+            return Typed("CASE WHEN \(outside) THEN NULL ELSE \(fn)(\(x)) END", .float64)
+        }
         if call.safe {
             // SAFE. turns errors into NULL; PostgreSQL 15 cannot catch an error inside a query.
             throw refuse("SAFE.\(name)", at, hint: "SAFE. prefixes are not translated to PostgreSQL")
