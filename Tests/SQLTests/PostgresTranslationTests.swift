@@ -108,7 +108,7 @@ struct PostgresTranslationTests {
         ("SELECT FORMAT('%f', 1.5)", "FORMAT %f"),
         ("SELECT SAFE_CAST(CONCAT('2025', '-01-01') AS DATE)", "SAFE_CAST from STRING to DATE"),
         ("SELECT PARSE_DATE('%y%m%d', '250106')", "%y"),
-        ("SELECT DATETIME(TIMESTAMP '2025-03-30 20:00:00+00', '+05:30')", "offset"),
+        ("SELECT DATETIME(TIMESTAMP '2025-03-30 20:00:00+00', zone) FROM t", "time zone that is not a literal"),
         ("SELECT REGEXP_CONTAINS('x', r'(?P<n>x)')", "pattern"),
         ("SELECT 1\nFROM t\nWHERE ST_GEOGPOINT(j, 1) IS NULL", "function ST_GEOGPOINT"),
     ])
@@ -157,5 +157,29 @@ extension PostgresTranslationTests {
         #expect(sql.contains(#"ORDER BY "Total" NULLS FIRST, "O"."id" NULLS FIRST"#))
         let union = try Self.pg("SELECT 1 AS Total UNION ALL SELECT 2 ORDER BY total")
         #expect(union.hasSuffix(#"ORDER BY "Total" NULLS FIRST"#))
+    }
+}
+
+extension PostgresTranslationTests {
+    @Test("MERGE … WHEN NOT MATCHED BY SOURCE THEN DELETE (dbt-bigquery's insert_overwrite) is a DELETE, then the MERGE")
+    func mergeBySource() throws {
+        let t = try SQLTranslator.translate("""
+            MERGE dev.t AS T USING (SELECT 1 AS id, 'x' AS v) AS S ON T.id = S.id
+            WHEN MATCHED THEN UPDATE SET v = S.v
+            WHEN NOT MATCHED BY SOURCE AND T.id > 10 THEN DELETE
+            """, from: .bigQuery, to: .postgres)
+        #expect(t.statements.count == 2)
+        #expect(t.statements.first?.hasPrefix(#"DELETE FROM "dev"."t" AS "T""#) == true)
+        #expect(t.statements.first?.contains("NOT EXISTS") == true)
+        #expect(t.statements.last?.hasPrefix(#"MERGE INTO "dev"."t" AS "T""#) == true)
+        #expect(throws: SQLError.self) {
+            try SQLTranslator.translate("MERGE dev.t T USING dev.s S ON T.id = S.id WHEN NOT MATCHED BY SOURCE THEN UPDATE SET v = 'gone'", from: .bigQuery, to: .postgres)
+        }
+    }
+
+    @Test("a time zone offset is an INTERVAL (ISO sign), a name stays text")
+    func zones() throws {
+        #expect(try Self.pgExpression("DATETIME(TIMESTAMP '2025-03-30 20:00:00+00', '-03')").contains("AT TIME ZONE INTERVAL '-03:00'"))
+        #expect(try Self.pgExpression("DATE(TIMESTAMP '2025-03-30 20:00:00+00', 'America/Sao_Paulo')").contains("AT TIME ZONE 'America/Sao_Paulo'"))
     }
 }

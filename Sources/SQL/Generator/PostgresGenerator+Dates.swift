@@ -22,13 +22,23 @@ extension PostgresGenerator {
         }
     }
 
-    /// A time zone argument: a literal tz database name (offsets are refused: PostgreSQL reads
-    /// `'+05'` with POSIX's inverted sign).
+    /// A time zone argument: a literal tz database name, or an offset `±H[H][:MM]` written as an
+    /// INTERVAL (PostgreSQL reads the text `'+05'` with POSIX's inverted sign, an interval with
+    /// ISO's).
     func zone(_ argument: Expression, function: String) throws -> String {
         guard case .string(let zone) = argument.kind else {
             throw refuse("\(function) with a time zone that is not a literal", argument.location)
         }
         if ["UTC", "Etc/UTC", "Z", "+00", "+00:00", "-00:00"].contains(zone) { return "'UTC'" }
+        if let sign = zone.first, sign == "+" || sign == "-" {
+            let parts = zone.dropFirst().split(separator: ":", omittingEmptySubsequences: false)
+            guard (1...2).contains(parts.count), let hours = Int(parts[0]), parts[0].count <= 2, hours <= 14,
+                  parts.count == 1 || (parts[1].count == 2 && Int(parts[1]).map { $0 < 60 } == true) else {
+                throw SQLError(.semantic, construct: "time zone", message: "invalid time zone \(zone)", location: argument.location)
+            }
+            let minutes = parts.count == 2 ? String(parts[1]) : "00"
+            return "INTERVAL '\(sign)\(hours < 10 ? "0" : "")\(hours):\(minutes)'"
+        }
         guard let first = zone.first, first.isLetter, zone.allSatisfy({ $0.isLetter || $0.isNumber || "/_-+".contains($0) }) else {
             throw refuse("\(function) with the time zone offset '\(zone)'", argument.location, hint: "use a tz database name such as 'America/Sao_Paulo'")
         }

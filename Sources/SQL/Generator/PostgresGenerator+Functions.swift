@@ -382,7 +382,7 @@ extension PostgresGenerator {
             let unit = name == "TIMESTAMP_SECONDS" ? "1 second" : name == "TIMESTAMP_MILLIS" ? "1 millisecond" : "1 microsecond"
             return Typed("(TIMESTAMPTZ '1970-01-01 00:00:00+00' + \(sqls[0]) * INTERVAL '\(unit)')", .timestamp)
         default:
-            throw refuse("function \(name)", at, hint: "see `opsflow sql translate --to postgres` for the supported functions")
+            throw refuse("function \(name)", at)
         }
     }
 

@@ -87,7 +87,7 @@ extension PostgresGenerator {
             }
             return (["UPDATE \(relationSQL(table)) AS \(quoteIdentifier(aliasName)) SET " + sets.joined(separator: ", ") + fromSQL + "\nWHERE " + (try predicate(whereClause, scope: scope))], [])
         case .merge(let merge):
-            return ([try self.merge(merge)], [])
+            return (try self.merge(merge), [])
         case .alterAddColumn(let table, let column, let ifNotExists, let location):
             guard let type = SQLType(column.type) else { throw refuse("column type \(column.type)", location) }
             return (["ALTER TABLE \(relationSQL(table)) ADD COLUMN " + (ifNotExists ? "IF NOT EXISTS " : "") + "\(quoteIdentifier(column.name)) \(try postgresType(type, at: location))"], [])
@@ -99,8 +99,55 @@ extension PostgresGenerator {
     }
 
     /// MERGE as PostgreSQL 15's MERGE (same order of clauses, same error when a target row is
-    /// matched by two source rows). `WHEN NOT MATCHED BY SOURCE` has no PostgreSQL 15 form.
-    func merge(_ merge: Merge) throws -> String {
+    /// matched by two source rows). PostgreSQL 15 has no `WHEN NOT MATCHED BY SOURCE`: when
+    /// those clauses all DELETE (as dbt-bigquery's insert_overwrite does), they become a DELETE
+    /// run first — the rows it removes match no source row, so no other clause would have
+    /// touched them, and rows the MERGE inserts match a source row. An UPDATE by source is refused
+    /// (it could make a row match). Run the statements in one transaction.
+    func merge(_ merge: Merge) throws -> [String] {
+        var statements: [String] = []
+        let bySource = merge.clauses.filter { $0.match == "NOT MATCHED BY SOURCE" }
+        if !bySource.isEmpty {
+            statements.append(try deleteNotMatchedBySource(merge, bySource))
+        }
+        let others = merge.clauses.filter { $0.match != "NOT MATCHED BY SOURCE" }
+        if !others.isEmpty || bySource.isEmpty {
+            var rest = merge
+            rest.clauses = others
+            statements.append(try mergeStatement(rest))
+        }
+        return statements
+    }
+
+    /// `WHEN NOT MATCHED BY SOURCE [AND c] THEN DELETE` clauses as one DELETE.
+    private func deleteNotMatchedBySource(_ merge: Merge, _ clauses: [MergeClause]) throws -> String {
+        let targetAlias = merge.targetAlias ?? merge.target.last ?? ""
+        let outer = Scope(parent: nil)
+        outer.sources.append(Source(name: targetAlias.lowercased(), qualifier: quoteIdentifier(targetAlias), columns: catalog.columns(relationName(merge.target))))
+        var conditions: [String] = []
+        for clause in clauses {
+            guard case .delete = clause.action else {
+                throw refuse("MERGE … WHEN NOT MATCHED BY SOURCE THEN UPDATE", merge.location, hint: "PostgreSQL 15's MERGE has no such clause")
+            }
+            guard let condition = clause.condition else {
+                conditions = []
+                break
+            }
+            conditions.append(try predicate(condition, scope: outer))
+        }
+        let inner = Scope(parent: outer)
+        let sourceSQL = try fromItem(merge.source, scope: inner)
+        let on = try predicate(merge.condition, scope: inner)
+        if sourceSQL.contains(relationSQL(merge.target)) {
+            // The MERGE after the DELETE would read the target already changed.
+            throw refuse("MERGE … WHEN NOT MATCHED BY SOURCE with a source that reads the target", merge.location)
+        }
+        var sql = "DELETE FROM \(relationSQL(merge.target)) AS \(quoteIdentifier(targetAlias))\nWHERE NOT EXISTS (SELECT 1 FROM \(sourceSQL) WHERE \(on))"
+        if !conditions.isEmpty { sql += " AND (" + conditions.joined(separator: " OR ") + ")" }
+        return sql
+    }
+
+    private func mergeStatement(_ merge: Merge) throws -> String {
         let targetAlias = merge.targetAlias ?? merge.target.last ?? ""
         let alias = quoteIdentifier(targetAlias)
         let targetColumns = catalog.columns(relationName(merge.target))
@@ -132,8 +179,6 @@ extension PostgresGenerator {
                 }
                 let list = names.isEmpty ? "" : " (" + names.map(quoteIdentifier).joined(separator: ", ") + ")"
                 sql += "\nWHEN NOT MATCHED\(extra) THEN INSERT\(list) VALUES (\(rendered.joined(separator: ", ")))"
-            case ("NOT MATCHED BY SOURCE", _):
-                throw refuse("MERGE … WHEN NOT MATCHED BY SOURCE", merge.location, hint: "PostgreSQL 15's MERGE has no such clause")
             default:
                 throw SQLError(.semantic, construct: "MERGE", message: "WHEN \(clause.match) cannot take that action", location: merge.location)
             }
