@@ -90,6 +90,22 @@ public struct Translation: Sendable, Hashable {
 /// dotted function families (`NET.*`, `KEYS.*`, `AEAD.*`), GEOGRAPHY, and any function not in the
 /// generator's table. Known differences: NUMERIC/BIGNUMERIC are stored as FLOAT64; NaN is stored
 /// as NULL by SQLite; regular expressions are ICU's, not RE2's.
+///
+/// To PostgreSQL 15 (`to: .postgres`): plain SQL, nothing to install. A path
+/// `project.dataset.table` becomes `"dataset"."table"` (a dataset is a schema); INT64 is
+/// `bigint`, FLOAT64 `double precision`, NUMERIC `numeric`, STRING `text`, BOOL `boolean`, BYTES
+/// `bytea`, DATE `date`, DATETIME `timestamp`, TIMESTAMP `timestamptz`, ARRAY<T> `T[]`, STRUCT
+/// `jsonb`. Sessions must use the time zone `UTC`. Besides the SQLite list, not translated:
+/// operations whose translation depends on a type the catalog does not give (`/`, SAFE_DIVIDE,
+/// ROUND, AVG, CAST, EXTRACT, DATE(…), *_TRUNC of a column of unknown type), SAFE_CAST from STRING
+/// to a date/time type, SAFE.-prefixed functions other than SQRT/LN/LOG10, JSON_QUERY,
+/// JSON_EXTRACT_ARRAY, TO_JSON_STRING of other than strings/integers/booleans/dates, FORMAT's
+/// %f/%e/%g/%o, PARSE_* with %y, INSTR with a position or occurrence, CONTAINS_SUBSTR, STRUCT
+/// fields of ARRAY/BYTES/TIME type, `MERGE … NOT MATCHED BY SOURCE THEN UPDATE`. Known
+/// differences: the order of an aggregate's values without ORDER BY (unspecified in BigQuery),
+/// STRUCT field order (jsonb sorts keys), regular expressions are PostgreSQL's (a literal RE2
+/// pattern is checked and adjusted; a computed one is not), and names are case-sensitive in
+/// PostgreSQL once quoted: a relation is named as written, a column as the catalog spells it.
 public enum SQLTranslator {
     /// Translates `sql` (one or more `;`-separated statements).
     ///
