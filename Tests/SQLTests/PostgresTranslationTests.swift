@@ -183,3 +183,12 @@ extension PostgresTranslationTests {
         #expect(try Self.pgExpression("DATE(TIMESTAMP '2025-03-30 20:00:00+00', 'America/Sao_Paulo')").contains("AT TIME ZONE 'America/Sao_Paulo'"))
     }
 }
+
+extension PostgresTranslationTests {
+    @Test("the documented example of SQLTranslator.translate(_:from:to:catalog:)")
+    func documentedExample() throws {
+        let t = try SQLTranslator.translate("SELECT SAFE_DIVIDE(COUNT(*), 7) AS r FROM ds.t", from: .bigQuery, to: .postgres)
+        #expect(t.sql == "SELECT ((count(*))::double precision / nullif(7::bigint, 0)) AS \"r\"\nFROM \"ds\".\"t\" AS \"t\"")
+        #expect(t.columns == [SQLColumn(name: "r", type: .float64)])
+    }
+}

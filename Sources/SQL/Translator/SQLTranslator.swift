@@ -110,8 +110,10 @@ public enum SQLTranslator {
     /// Translates `sql` (one or more `;`-separated statements).
     ///
     /// ```swift
-    /// let t = try SQLTranslator.translate("SELECT SAFE_DIVIDE(a, b) AS r FROM ds.t", from: .bigQuery, to: .postgres)
-    /// // t.sql: SELECT (("t"."a")::double precision / nullif(…, 0)) AS "r" FROM "ds"."t" AS "t"
+    /// let t = try SQLTranslator.translate("SELECT SAFE_DIVIDE(COUNT(*), 7) AS r FROM ds.t", from: .bigQuery, to: .postgres)
+    /// // t.sql: SELECT ((count(*))::double precision / nullif(7::bigint, 0)) AS "r"
+    /// //        FROM "ds"."t" AS "t"
+    /// // t.columns: [r FLOAT64]
     /// ```
     /// - Parameters:
     ///   - from: the dialect of `sql`; only ``SQLDialect/bigQuery`` is translated; the target
