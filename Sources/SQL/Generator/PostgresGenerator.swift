@@ -238,6 +238,10 @@ final class PostgresGenerator {
             columns = items.map(\.column)
         }
 
+        // PostgreSQL truncates longer names to 63 bytes: the column would not be called as in BigQuery.
+        if let long = items.first(where: { $0.column.name.utf8.count > 63 }) {
+            throw refuse("column name longer than 63 bytes (\(long.column.name.prefix(20))…)", select.location)
+        }
         let head = "SELECT " + (select.distinct ? "DISTINCT " : "")
         let list = items.map { item in
             item.column.name == "*" ? item.sql : "\(item.sql) AS \(quoteIdentifier(item.column.name))"
