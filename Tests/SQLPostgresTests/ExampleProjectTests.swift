@@ -23,31 +23,15 @@ struct ExampleProjectTests {
         ("mart_cdc_ratios", "dev_marts", false), ("mart_volume_forecast", "dev_marts", false),
     ]
 
-    /// BigQuery's type for a PostgreSQL column type (what an adapter's catalog would report).
-    static func logicalType(_ pgType: String) -> SQLType? {
-        switch pgType {
-        case "bigint", "integer", "smallint": return .int64
-        case "double precision", "real": return .float64
-        case "numeric": return .numeric
-        case "text", "character varying": return .string
-        case "boolean": return .bool
-        case "date": return .date
-        case "timestamp without time zone": return .datetime
-        case "timestamp with time zone": return .timestamp
-        case "bytea": return .bytes
-        default: return nil
-        }
-    }
-
     /// The columns of every relation in the example's schemas, read from the server.
     static func catalog() throws -> SQLCatalog {
         let rows = try PostgresServer.run("""
-            SELECT table_schema || '.' || table_name, column_name, data_type FROM information_schema.columns
+            SELECT table_schema || '.' || table_name, column_name, data_type, udt_name FROM information_schema.columns
             WHERE table_schema IN ('raw', 'dev_staging', 'dev_intermediate', 'dev_marts') ORDER BY table_schema, table_name, ordinal_position
             """).get()
         var columns: [String: [SQLColumn]] = [:]
-        for row in rows where row.count == 3 {
-            columns[row[0] ?? "", default: []].append(SQLColumn(name: row[1] ?? "", type: logicalType(row[2] ?? "")))
+        for row in rows where row.count == 4 {
+            columns[row[0] ?? "", default: []].append(SQLColumn(name: row[1] ?? "", type: SQLType(postgres: row[2] ?? "", udtName: row[3])))
         }
         let known = columns
         return SQLCatalog(columns: { known[$0] })

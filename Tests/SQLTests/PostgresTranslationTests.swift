@@ -192,3 +192,14 @@ extension PostgresTranslationTests {
         #expect(t.columns == [SQLColumn(name: "r", type: .float64)])
     }
 }
+
+extension PostgresTranslationTests {
+    @Test("PostgreSQL column types read back as the BigQuery types they store", arguments: [
+        ("bigint", nil, SQLType.int64), ("double precision", nil, .float64), ("numeric", nil, .numeric), ("text", nil, .string),
+        ("boolean", nil, .bool), ("bytea", nil, .bytes), ("date", nil, .date), ("timestamp without time zone", nil, .datetime),
+        ("timestamp with time zone", nil, .timestamp), ("ARRAY", "_int8", .array(.int64)), ("ARRAY", "_text", .array(.string)),
+    ] as [(String, String?, SQLType)])
+    func postgresTypes(_ dataType: String, _ udtName: String?, _ expected: SQLType) {
+        #expect(SQLType(postgres: dataType, udtName: udtName) == expected)
+    }
+}
