@@ -167,7 +167,8 @@ extension PostgresGenerator {
         if let over = call.over {
             sql += " OVER (" + (try window(over, scope: scope, at: at)) + ")"
         }
-        if name == "SUM" && type == .int64 { sql = "(\(sql))::bigint" }
+        // sum(bigint) is numeric and ntile() integer in PostgreSQL; INT64 is bigint.
+        if (name == "SUM" || name == "NTILE") && type == .int64 { sql = "(\(sql))::bigint" }
         if name == "AVG" && type == .float64 { sql = "(\(sql))::double precision" }
         return Typed(sql, type)
     }
