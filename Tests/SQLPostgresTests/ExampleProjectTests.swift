@@ -67,6 +67,9 @@ struct ExampleProjectTests {
                 Issue.record("\(model.name) failed on PostgreSQL: \(error.message)\n\(translation.sql)")
                 return
             }
+            // The relation's PostgreSQL column types hold the BigQuery types the translator reported.
+            let built = try Self.catalog().columns("\(model.schema).\(model.name)") ?? []
+            #expect(built == translation.columns, "\(model.name): built \(built), translated \(translation.columns)")
         }
         for mart in Self.models where mart.schema == "dev_marts" {
             try compare(mart.name)

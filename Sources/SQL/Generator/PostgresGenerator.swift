@@ -301,6 +301,8 @@ final class PostgresGenerator {
         var entries: [(sql: String, column: SQLColumn)] = []
         for source in sources {
             if source.isUnnest {
+                // BigQuery's * over an UNNEST of STRUCTs gives the fields as columns.
+                if case .structure = source.elementType { throw refuse("SELECT * over UNNEST of STRUCTs", location) }
                 entries.append(("\(source.qualifier).\"value\"", SQLColumn(name: source.name, type: source.elementType)))
                 if let offset = source.offsetName {
                     entries.append(("(\(source.qualifier).\"offset\" - 1)", SQLColumn(name: offset, type: .int64)))
