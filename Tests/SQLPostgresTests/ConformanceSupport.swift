@@ -48,7 +48,7 @@ enum Conformance {
     static var all: [[ConformanceCase]] {
         [operators(), conditional(), math(), casts(), strings(), regexAndFormat(), dates(), dateParts(),
          datetimes(), timestamps(), formatParse(), aggregates(), windows(), arraysAndJSON(), queries(), statements(),
-         columnSemantics()]
+         columnSemantics(), numericCases()]
     }
 
     /// The fixture tables the query cases read (BigQuery SQL, translated like the cases).

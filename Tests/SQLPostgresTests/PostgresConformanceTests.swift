@@ -19,7 +19,7 @@ struct PostgresConformanceTests {
         "SELECT ARRAY_AGG(x ORDER BY ABS(x)) FROM UNNEST([2, 1, -2, 3, -2, 1, 2]) AS x": "order of ties in ORDER BY",
     ]
 
-    @Test("conformance by category", arguments: 0..<17)
+    @Test("conformance by category", arguments: 0..<18)
     func category(_ index: Int) throws {
         if let problem = Conformance.setUp { Issue.record("no PostgreSQL fixture: \(problem)"); return }
         let cases = Self.categories[index]

@@ -71,8 +71,10 @@ extension PostgresGenerator {
             try arity(1...1)
             try requireKnownTypes(args, name, at: at)
             if args[0].type == .numeric || args[0].type == .bignumeric {
-                sql = "avg(\(distinct)\(x))"
-                type = .numeric
+                // Computed to one more decimal than kept, then rounded as BigQuery's NUMERIC.
+                let scale = args[0].type == .numeric ? 9 : 38
+                sql = "avg(\(distinct)(\(x)) + 0.\(String(repeating: "0", count: scale + 1)))"
+                type = args[0].type
             } else {
                 sql = "avg(\(distinct)\(x))"
                 type = .float64
@@ -170,6 +172,7 @@ extension PostgresGenerator {
         // sum(bigint) is numeric and ntile() integer in PostgreSQL; INT64 is bigint.
         if (name == "SUM" || name == "NTILE") && type == .int64 { sql = "(\(sql))::bigint" }
         if name == "AVG" && type == .float64 { sql = "(\(sql))::double precision" }
+        if name == "AVG" && (type == .numeric || type == .bignumeric) { sql = "round(\(sql), \(type == .numeric ? 9 : 38))" }
         return Typed(sql, type)
     }
 

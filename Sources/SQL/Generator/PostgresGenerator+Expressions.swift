@@ -382,7 +382,10 @@ extension PostgresGenerator {
             let r = try expression(right, scope: scope)
             try requireKnownTypes([l, r], "/", at: at)
             let numeric = (l.type == .numeric || l.type == .bignumeric || r.type == .numeric || r.type == .bignumeric) && l.type != .float64 && r.type != .float64
-            if numeric { return Typed("(\(l.sql) / \(r.sql))", .numeric) }
+            if numeric {
+                let big = l.type == .bignumeric || r.type == .bignumeric
+                return Typed(numericDivision(l.sql, r.sql, bignumeric: big), big ? .bignumeric : .numeric)
+            }
             return Typed("((\(l.sql))::double precision / \(r.sql))", .float64)
         case "||":
             let l = try expression(left, scope: scope)
@@ -429,7 +432,19 @@ extension PostgresGenerator {
         } else {
             type = l.type ?? r.type
         }
+        if op == "*", type == .numeric || type == .bignumeric {
+            // NUMERIC keeps 9 decimals (BIGNUMERIC 38), rounded half away from zero.
+            return Typed("round(\(l.sql) * \(r.sql), \(type == .numeric ? 9 : 38))", type)
+        }
         return Typed("(\(l.sql) \(op) \(r.sql))", type)
+    }
+
+    /// NUMERIC (or BIGNUMERIC) division with BigQuery's scale: 9 (or 38) decimals, rounded half
+    /// away from zero. The dividend gets one more decimal than kept so that PostgreSQL computes
+    /// the quotient that far (it keeps about 16 significant digits otherwise).
+    func numericDivision(_ l: String, _ r: String, bignumeric: Bool) -> String {
+        let scale = bignumeric ? 38 : 9
+        return "round(((\(l)) + 0.\(String(repeating: "0", count: scale + 1))) / \(r), \(scale))"
     }
 
     /// An INTERVAL of `n` (SQL) `unit`s.

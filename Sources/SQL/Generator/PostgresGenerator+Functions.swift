@@ -64,6 +64,10 @@ extension PostgresGenerator {
         }
         if let entry = Self.floatFunctions[name] {
             try arity(entry.arity...entry.arity)
+            // These give NUMERIC for NUMERIC in BigQuery (the trigonometric ones take FLOAT64 only).
+            if ["SQRT", "LN", "LOG10", "EXP", "POW"].contains(name), args.contains(where: { $0.type == .numeric || $0.type == .bignumeric }) {
+                throw refuse("\(name) of NUMERIC", at)
+            }
             return Typed("\(entry.name)(\((0..<entry.arity).map(float).joined(separator: ", ")))", .float64)
         }
         switch name {
@@ -104,7 +108,10 @@ extension PostgresGenerator {
             try arity(2...2)
             try requireKnownTypes(args, name, at: at)
             let numeric = [args[0].type, args[1].type].contains(where: { $0 == .numeric || $0 == .bignumeric }) && !args.contains(where: { $0.type == .float64 })
-            if numeric { return Typed("(\(sqls[0]) / nullif(\(sqls[1]), 0))", .numeric) }
+            if numeric {
+                let big = args.contains { $0.type == .bignumeric }
+                return Typed(numericDivision(sqls[0], "nullif(\(sqls[1]), 0)", bignumeric: big), big ? .bignumeric : .numeric)
+            }
             return Typed("(\(float(0)) / nullif(\(sqls[1]), 0))", .float64)
         case "IEEE_DIVIDE":
             try arity(2...2)
@@ -122,6 +129,7 @@ extension PostgresGenerator {
             return Typed("CASE WHEN \(exact) BETWEEN -9223372036854775808 AND 9223372036854775807 THEN \(exact)::bigint END", .int64)
         case "LOG":
             try arity(1...2)
+            if args.contains(where: { $0.type == .numeric || $0.type == .bignumeric }) { throw refuse("LOG of NUMERIC", at) }
             if args.count == 1 { return Typed("ln(\(float(0)))", .float64) }
             return Typed("(ln(\(float(0))) / ln(\(float(1))))", .float64)
         case "CEIL", "FLOOR":
