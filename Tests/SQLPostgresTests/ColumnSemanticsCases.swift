@@ -50,13 +50,19 @@ extension Conformance {
     /// NUMERIC keeps 9 decimal digits, rounded half away from zero
     /// (https://cloud.google.com/bigquery/docs/reference/standard-sql/data-types#decimal_types).
     static func numericCases() -> [ConformanceCase] {
-        var l = CaseList("NUMERIC scale")
+        var l = CaseList("NUMERIC scale and INSTR")
         l.e("NUMERIC '1' / NUMERIC '3'", "0.333333333")
         l.e("NUMERIC '2' / NUMERIC '3'", "0.666666667")
         l.e("NUMERIC '100000000000000000000' / NUMERIC '3'", "33333333333333333333.333333333")
         l.e("NUMERIC '0.00001' * NUMERIC '0.00001'", "0")
         l.e("NUMERIC '0.00005' * NUMERIC '0.00001'", "0.000000001")
         l.e("SAFE_DIVIDE(NUMERIC '1', NUMERIC '3')", "0.333333333")
+        // INSTR's examples for BigQuery's documented rules, as quoted in Apache Calcite's CALCITE-3959.
+        l.e("INSTR('abcabc', 'bc', 3)", "5")
+        l.e("INSTR('abcabc', 'bc', -1, 1)", "5")
+        l.e("INSTR('abcabc', 'bc', -1, 2)", "2")
+        l.e("INSTR('abc', 'bc', 0)", "ERROR")
+        l.e("INSTR('abc', 'bc', 9)", "0")
         l.q("SELECT AVG(x) FROM UNNEST([NUMERIC '1', NUMERIC '1', NUMERIC '2']) AS x", "1.333333333")
         l.q("SELECT AVG(x) OVER () FROM UNNEST([NUMERIC '1', NUMERIC '2']) AS x LIMIT 1", "1.5")
         return l.cases

@@ -246,9 +246,21 @@ extension PostgresGenerator {
             try arity(3...3)
             return Typed("translate(\(sqls.joined(separator: ", ")))", .string)
         case "INSTR":
-            guard args.count <= 2 else { throw refuse("INSTR with a position or an occurrence", at) }
-            try arity(2...2)
-            return Typed("strpos(\(sqls[0]), \(sqls[1]))::bigint", .int64)
+            try arity(2...4)
+            guard args[0].type != .bytes else { throw refuse("INSTR of BYTES", at) }
+            // The n-th occurrence from a 1-based position, a negative position searching backwards
+            // from the end; an occurrence may overlap the previous one (the search resumes one
+            // character further, as Oracle's INSTR, which BigQuery's follows).
+            let s = sqls[0], t = sqls[1]
+            let position = args.count > 2 ? sqls[2] : "1"
+            let occurrence = args.count > 3 ? sqls[3] : "1"
+            let fail = try raise("'INSTR position ' || \(position) || ' or occurrence ' || \(occurrence) || ' is not allowed'", type: .int64, at: at)
+            let empty = try raise("'INSTR of an empty search value is not translated: ' || \(s)", type: .int64, at: at)
+            let forward = "\(position) > 0"
+            let series = "generate_series(CASE WHEN \(forward) THEN \(position) ELSE char_length(\(s)) + \(position) + 1 END, CASE WHEN \(forward) THEN char_length(\(s)) ELSE 1 END, CASE WHEN \(forward) THEN 1 ELSE -1 END)"
+            let found = "(SELECT \"_p\" FROM \(series) AS \"_p\" WHERE substr(\(s), (\"_p\")::integer, char_length(\(t))) = \(t) ORDER BY CASE WHEN \(forward) THEN \"_p\" ELSE -\"_p\" END OFFSET \(occurrence) - 1 LIMIT 1)"
+            let anyNull = [s, t, position, occurrence].map { "\($0) IS NULL" }.joined(separator: " OR ")
+            return Typed("CASE WHEN \(anyNull) THEN NULL WHEN \(position) = 0 OR \(occurrence) <= 0 THEN \(fail) WHEN \(t) = '' THEN \(empty) ELSE coalesce(\(found), 0)::bigint END", .int64)
         case "STRPOS":
             try arity(2...2)
             return Typed("strpos(\(sqls[0]), \(sqls[1]))::bigint", .int64)
