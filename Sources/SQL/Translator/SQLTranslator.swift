@@ -100,8 +100,10 @@ public struct Translation: Sendable, Hashable {
 /// ROUND, AVG, CAST, EXTRACT, DATE(…), *_TRUNC of a column of unknown type), SAFE_CAST from STRING
 /// to a date/time type, SAFE.-prefixed functions other than SQRT/LN/LOG10, JSON_QUERY,
 /// JSON_EXTRACT_ARRAY, TO_JSON_STRING of other than strings/integers/booleans/dates, FORMAT's
-/// %f/%e/%g/%o, PARSE_* with %y, INSTR with a position or occurrence, CONTAINS_SUBSTR, STRUCT
-/// fields of ARRAY/BYTES/TIME type, `MERGE … NOT MATCHED BY SOURCE THEN UPDATE`. Known
+/// %f/%e/%g/%o, PARSE_* with %y, CONTAINS_SUBSTR, STRUCT fields of ARRAY/BYTES/TIME type,
+/// `SELECT *` over an UNNEST of STRUCTs, `MERGE … NOT MATCHED BY SOURCE THEN UPDATE`; refused when
+/// the query runs (an error, never another value): GENERATE_DATE_ARRAY with a month step from a
+/// day after the 28th, INSTR of an empty search value. Known
 /// differences: the order of an aggregate's values without ORDER BY (unspecified in BigQuery),
 /// STRUCT field order (jsonb sorts keys), regular expressions are PostgreSQL's (a literal RE2
 /// pattern is checked and adjusted; a computed one is not), and names are case-sensitive in
