@@ -73,6 +73,8 @@ let package = Package(
         .testTarget(name: "JinjaTests", dependencies: ["Jinja"], resources: [.copy("Inputs")]),
         .testTarget(name: "ProjectTests", dependencies: ["Project"]),
         .testTarget(name: "SQLTests", dependencies: ["SQL"]),
+        // BigQuery SQL translated to PostgreSQL, run on a real PostgreSQL 15 server through psql.
+        .testTarget(name: "SQLPostgresTests", dependencies: ["SQL"], exclude: ["Fixtures"]),
         .testTarget(name: "WarehouseSQLiteTests", dependencies: ["WarehouseSQLite", "Warehouse", "WarehouseConformance"]),
         .testTarget(name: "WarehousePostgresTests", dependencies: ["WarehousePostgres", "Warehouse", "WarehouseConformance"]),
         .testTarget(name: "WarehouseBigQueryTests", dependencies: ["WarehouseBigQuery", "Warehouse", "WarehouseConformance"]),

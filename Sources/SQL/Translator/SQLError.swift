@@ -35,6 +35,12 @@ public struct SQLError: Error, Sendable, Hashable, CustomStringConvertible {
         SQLError(.unsupported, construct: construct, message: "\(construct) is not supported by the BigQuery → SQLite translator", location: location, hint: hint)
     }
 
+    /// An `unsupported` error of the BigQuery → PostgreSQL translator: `construct` has no
+    /// PostgreSQL 15 translation that keeps BigQuery's result.
+    public static func unsupportedInPostgres(_ construct: String, _ location: SourceLocation, hint: String? = nil) -> SQLError {
+        SQLError(.unsupported, construct: construct, message: "\(construct) is not supported by the BigQuery → PostgreSQL translator", location: location, hint: hint)
+    }
+
     public var description: String {
         var text = "\(kind.rawValue) error at line \(line), column \(column): \(message)"
         if let hint { text += " (\(hint))" }

@@ -1,0 +1,1 @@
+../../WarehouseSQLiteTests/BigQueryConformanceCases+Dates.swift

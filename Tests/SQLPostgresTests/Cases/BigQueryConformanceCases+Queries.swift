@@ -1,0 +1,1 @@
+../../WarehouseSQLiteTests/BigQueryConformanceCases+Queries.swift

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select client_type
+from `dev_marts.mart_cdc_ratios`
+where client_type is null
+
+

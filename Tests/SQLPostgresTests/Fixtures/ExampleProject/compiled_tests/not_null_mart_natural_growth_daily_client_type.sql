@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select client_type
+from `dev_marts.mart_natural_growth_daily`
+where client_type is null
+
+

@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select growth_key
+from `dev_marts.mart_natural_growth_daily`
+where growth_key is null
+
+

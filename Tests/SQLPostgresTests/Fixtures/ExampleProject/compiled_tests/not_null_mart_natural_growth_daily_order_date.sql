@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select order_date
+from `dev_marts.mart_natural_growth_daily`
+where order_date is null
+
+

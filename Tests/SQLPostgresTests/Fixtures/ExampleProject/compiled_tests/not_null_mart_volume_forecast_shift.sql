@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select shift
+from `dev_marts.mart_volume_forecast`
+where shift is null
+
+

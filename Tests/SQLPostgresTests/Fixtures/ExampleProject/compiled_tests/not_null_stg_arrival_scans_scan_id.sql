@@ -1,0 +1,11 @@
+
+    
+    
+
+
+
+select scan_id
+from `dev_staging.stg_arrival_scans`
+where scan_id is null
+
+
