@@ -135,7 +135,8 @@ import Warehouse
             "statistics": ["totalBytesProcessed": "1468006", "query": ["totalBytesProcessed": "1468006", "statementType": "SELECT"]],
         ]
         try env.control("/__reply", ["path": "/jobs", "body_match": "model_opsflow_analytics_mart_volume_forecast", "body": answer])
-        let before = try env.requests(path: "/jobs").count
+        // Other suites share the emulator and run in parallel: count only this project's jobs.
+        let before = try env.requests(path: "/jobs", mentioning: dataset).count
         let dry = try opsflow(["build", "--dry-run", "--select", "marts", "--project-dir", bqProject, "--target", "emulator"],
                               home: dir + "/bq")
         #expect(dry.status == 0, "\(dry.output.suffix(3000))\n\(dry.errors)")
@@ -143,7 +144,7 @@ import Warehouse
         #expect(line.contains("1.4 MiB") && line.contains("$0.000008"), "\(dry.output)")
         #expect(dry.output.contains("Total"))
         // Every job the dry run sent was a dry run: nothing was built or spent.
-        let sent = try env.requests(path: "/jobs").dropFirst(before).compactMap { $0["body"] as? [String: Any] }
+        let sent = try env.requests(path: "/jobs", mentioning: dataset).dropFirst(before).compactMap { $0["body"] as? [String: Any] }
         #expect(!sent.isEmpty)
         #expect(sent.allSatisfy { ($0["configuration"] as? [String: Any])?["dryRun"] as? Bool == true })
     }
