@@ -54,6 +54,13 @@ measure() {
   echo "$(tail -1 "$log") $rc"
 }
 
+# A previous run's target folder is moved aside, not deleted, until the end: ext4 skips the inodes
+# of recently deleted files when it allocates new ones, and thousands of them (rm -rf target just
+# before a run) made every artifact file an engine creates several times slower.
+TRASH="$OUT/trash"; rm -rf "$TRASH"; mkdir -p "$TRASH"
+set_aside() { if [ -e "$1" ]; then mv "$1" "$TRASH/$(date +%s%N)"; fi; }
+trap 'scripts/pg_stop.sh "$OPSFLOW_PG_DIR"; rm -rf "$TRASH"' EXIT
+
 # server_time FROM_BYTE → "seconds statements" logged by the server since that offset.
 server_time() {
   tail -c +"$(( $1 + 1 ))" "$PGLOG" | python3 -c '
@@ -69,13 +76,13 @@ print(f"{total / 1000:.3f} {count}")'
 printf "%-7s %-24s %6s %8s %8s %9s %8s %5s\n" models engine nodes seconds ms/node server_s stmts exit
 for n in "${SIZES[@]}"; do
   P="$OUT/project_$n"
-  rm -rf "$P"; python3 bench/gen_pg_project.py "$n" "$P" "$OPSFLOW_PG_PORT"
+  set_aside "$P"; python3 bench/gen_pg_project.py "$n" "$P" "$OPSFLOW_PG_PORT"
   nodes=$((10 + n + 2 * n))   # seeds + models + two tests per model
   declare -A times=()
   run_engine() {
     local key=$1 label=$2 schema=$3; shift 3
     "${PSQL[@]}" -d race -c "drop schema if exists $schema cascade"
-    rm -rf "$P/target"
+    set_aside "$P/target"
     local from; from=$(stat -c %s "$PGLOG")
     read -r secs rc < <(measure "$P" "$@")
     read -r server stmts < <(server_time "$from")
@@ -121,7 +128,7 @@ PY
     bin=$OPSFLOW_BIN
     if [ $variant = baseline ]; then [ -n "${OPSFLOW_BASELINE:-}" ] || continue; bin=$OPSFLOW_BASELINE; fi
     "${PSQL[@]}" -d race -c "drop schema if exists opsflow cascade"
-    rm -rf "$P/target"; stats="$OUT/stats.$$"; rm -f "$stats"
+    set_aside "$P/target"; stats="$OUT/stats.$$"; rm -f "$stats"
     read -r secs rc < <(OPSFLOW_PG_STATS_FILE="$stats" measure "$P" "$bin" build --profiles-dir "$P" --target opsflow --threads 1 --quiet)
     python3 - "$n" "$variant" "$nodes" "$secs" "$stats" <<'PY'
 import json, os, sys
