@@ -38,9 +38,9 @@ final class RelationCache: @unchecked Sendable {
     func record(schema: String, _ changes: [(String, Relation.Kind?)]) {
         lock.lock()
         defer { lock.unlock() }
-        guard var relations = schemas[schema] else { return }
-        for (name, kind) in changes { relations[name] = kind }
-        schemas[schema] = relations
+        guard schemas[schema] != nil else { return }
+        // In place: a copy of a schema's thousand names per build would add up.
+        for (name, kind) in changes { schemas[schema]?[name] = kind }
     }
 
     /// Forgets one schema (DDL through the adapter's other methods changed it).

@@ -41,10 +41,10 @@ public enum RunResultsWriter {
             dbtVersion: dbtVersion, args: args)
         // Foundation's JSONSerialization took a quarter of a second for 3,000 results, at the end
         // of the run where nothing overlaps it; the same JSON is written directly.
-        var text = ""
-        text.reserveCapacity(results.reduce(4096) { $0 + 600 + ($1.compiledCode?.utf8.count ?? 0) })
-        JSONText.append(object, to: &text)
-        let data = Data(text.utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(results.reduce(4096) { $0 + 600 + ($1.compiledCode?.utf8.count ?? 0) })
+        JSONText.append(object, to: &bytes)
+        let data = Data(bytes)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try data.write(to: url, options: .atomic)
     }
@@ -104,69 +104,60 @@ public enum RunResultsWriter {
 }
 
 /// Compact JSON text for the values ``RunResultsWriter/jsonObject(results:invocationId:startedAt:elapsedTime:dbtVersion:args:)``
-/// builds (strings, integers, doubles, booleans, `NSNull`, arrays, string-keyed dictionaries):
-/// what `JSONSerialization.data(withJSONObject:)` writes, up to key order (which it does not fix
-/// either) and number spelling (`1e-05`, valid JSON). Non-finite doubles and other types are `null`.
+/// builds (strings, integers, doubles, booleans, `NSNull`, arrays, string-keyed dictionaries), as
+/// UTF-8 bytes: what `JSONSerialization.data(withJSONObject:)` writes, up to key order (which it
+/// does not fix either) and number spelling (`1e-05`, valid JSON). Non-finite doubles and other
+/// types are `null`.
 enum JSONText {
-    static func append(_ value: Any, to text: inout String) {
+    static func append(_ value: Any, to bytes: inout [UInt8]) {
         switch value {
-        case let string as String: appendString(string, to: &text)
-        case let bool as Bool: text += bool ? "true" : "false"
-        case let int as Int: text += String(int)
-        case let int as Int64: text += String(int)
-        case let int as Int32: text += String(int)
-        case let double as Double: text += double.isFinite ? "\(double)" : "null"
+        case let string as String: appendString(string, to: &bytes)
+        case let bool as Bool: bytes += Array((bool ? "true" : "false").utf8)
+        case let int as Int: bytes += Array(String(int).utf8)
+        case let int as Int64: bytes += Array(String(int).utf8)
+        case let int as Int32: bytes += Array(String(int).utf8)
+        case let double as Double: bytes += Array((double.isFinite ? "\(double)" : "null").utf8)
         case let dictionary as [String: Any]:
-            text += "{"
+            bytes.append(UInt8(ascii: "{"))
             var first = true
             for (key, item) in dictionary {
-                if !first { text += "," }
+                if !first { bytes.append(UInt8(ascii: ",")) }
                 first = false
-                appendString(key, to: &text)
-                text += ":"
-                append(item, to: &text)
+                appendString(key, to: &bytes)
+                bytes.append(UInt8(ascii: ":"))
+                append(item, to: &bytes)
             }
-            text += "}"
+            bytes.append(UInt8(ascii: "}"))
         case let array as [Any]:
-            text += "["
+            bytes.append(UInt8(ascii: "["))
             for (index, item) in array.enumerated() {
-                if index > 0 { text += "," }
-                append(item, to: &text)
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                append(item, to: &bytes)
             }
-            text += "]"
+            bytes.append(UInt8(ascii: "]"))
         default:
-            text += "null"
+            bytes += Array("null".utf8)
         }
     }
 
-    /// A JSON string literal: `"` and `\\` escaped, control characters as `\n`, `\t`, … or `\u00XX`.
-    static func appendString(_ string: String, to text: inout String) {
-        text += "\""
-        var start = string.unicodeScalars.startIndex
-        let scalars = string.unicodeScalars
-        var index = start
-        while index < scalars.endIndex {
-            let scalar = scalars[index]
-            let escape: String?
-            switch scalar {
-            case "\"": escape = "\\\""
-            case "\\": escape = "\\\\"
-            case "\n": escape = "\\n"
-            case "\r": escape = "\\r"
-            case "\t": escape = "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: escape = nil
+    /// A JSON string literal: `"` and `\\` escaped, control characters as `\n`, `\r`, `\t` or
+    /// `\u00XX`; every other byte of the UTF-8 text as it is.
+    static func appendString(_ string: String, to bytes: inout [UInt8]) {
+        let hexDigits = Array("0123456789abcdef".utf8)
+        bytes.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case UInt8(ascii: "\n"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case UInt8(ascii: "\r"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case UInt8(ascii: "\t"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0..<0x20:
+                bytes += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                          hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xf)]]
+            default: bytes.append(byte)
             }
-            if let escape {
-                text.unicodeScalars.append(contentsOf: scalars[start..<index])
-                text += escape
-                start = scalars.index(after: index)
-            }
-            index = scalars.index(after: index)
         }
-        text.unicodeScalars.append(contentsOf: scalars[start..<scalars.endIndex])
-        text += "\""
+        bytes.append(UInt8(ascii: "\""))
     }
 }
