@@ -11,7 +11,7 @@ import Foundation
 /// on a busy machine, a large part of a node's own overhead). ``drain()`` waits for the writes
 /// and reports the first failure.
 ///
-/// - Note: `@unchecked Sendable`: `lock` guards `createdFolders`; `condition` guards the queue,
+/// - Note: `@unchecked Sendable`: `lock` guards `createdFolders`; `condition` guards the queue (`pending`, `head`),
 ///   `writing`, `writerRunning` and `firstError`.
 final class ArtifactFileWriter: @unchecked Sendable {
     private let lock = NSLock()
@@ -19,9 +19,12 @@ final class ArtifactFileWriter: @unchecked Sendable {
 
     private let condition = NSCondition()
     private var pending: [(text: String, path: String)] = []
+    private var head = 0  // the next of `pending` to write
     private var writing = false
     private var writerRunning = false
     private var firstError: (any Error)?
+    /// Files waiting beyond which callers write their own.
+    static let backlogLimit = 32
 
     /// Writes `text` to `path` (UTF-8), creating the parent folders.
     /// - Throws: `CocoaError` when a folder cannot be created, ``RunError`` when the file cannot be written.
@@ -60,8 +63,21 @@ final class ArtifactFileWriter: @unchecked Sendable {
     }
 
     /// Queues `text` for `path`: written soon by the writer thread. Failures come out of ``drain()``.
+    /// When the writer has fallen behind (file creation is slow on a busy disk), the caller writes
+    /// the file itself, so that several threads create files at once rather than one.
     func enqueue(_ text: String, to path: String) {
         condition.lock()
+        if pending.count - head >= Self.backlogLimit {
+            condition.unlock()
+            do {
+                try write(text, to: path)
+            } catch {
+                condition.lock()
+                if firstError == nil { firstError = error }
+                condition.unlock()
+            }
+            return
+        }
         pending.append((text, path))
         if !writerRunning {
             writerRunning = true
@@ -77,7 +93,7 @@ final class ArtifactFileWriter: @unchecked Sendable {
     /// - Throws: the first error a queued write met (the others were still attempted).
     func drain() throws {
         condition.lock()
-        while !pending.isEmpty || writing { condition.wait() }
+        while head < pending.count || writing { condition.wait() }
         let error = firstError
         firstError = nil
         condition.unlock()
@@ -89,23 +105,23 @@ final class ArtifactFileWriter: @unchecked Sendable {
     private func writeQueued() {
         condition.lock()
         while true {
-            if pending.isEmpty {
+            if head == pending.count {
+                pending.removeAll(keepingCapacity: true)
+                head = 0
                 _ = condition.wait(until: Date(timeIntervalSinceNow: 0.2))
-                if pending.isEmpty {
+                if head == pending.count {
                     writerRunning = false
                     condition.broadcast()
                     condition.unlock()
                     return
                 }
             }
-            let batch = pending
-            pending.removeAll(keepingCapacity: true)
+            let item = pending[head]
+            head += 1
             writing = true
             condition.unlock()
             var failure: (any Error)?
-            for item in batch {
-                do { try write(item.text, to: item.path) } catch { if failure == nil { failure = error } }
-            }
+            do { try write(item.text, to: item.path) } catch { failure = error }
             condition.lock()
             writing = false
             if firstError == nil, let failure { firstError = failure }
