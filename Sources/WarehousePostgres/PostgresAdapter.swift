@@ -21,6 +21,12 @@ import Warehouse
 ///
 /// Relations are written as dbt-postgres writes them: every part quoted, `"db"."schema"."name"`.
 ///
+/// Round trips: a model built through ``materialize(_:)`` costs one (an incremental run two),
+/// whatever number of statements dbt-postgres's materialization has — they go to the server as one
+/// multi-statement string, which PostgreSQL runs as one implicit transaction; relations are looked
+/// up in a per-schema cache listed once (``RelationCache``); a transaction's `begin` travels with
+/// its first statement. ``statistics`` counts round trips and the time spent in them.
+///
 /// `@unchecked Sendable`: the pool's state is guarded by its lock; a connection is used by one
 /// thread at a time.
 public final class PostgresAdapter: Adapter, @unchecked Sendable {
