@@ -126,6 +126,51 @@ import Warehouse
         #expect(second.response.rowsAffected == 3)
     }
 
+    @Test func fullRefreshAndAViewInTheWayRebuildTheTable() throws {
+        let adapter = try TestCluster.adapter()
+        defer { adapter.close() }
+        let schema = "inc_" + UUID().uuidString.prefix(8).lowercased()
+        try adapter.createSchema(schema)
+        let test = Self.cases[0]
+        let target = adapter.render(Relation(database: "postgres", schema: schema, identifier: test.name))
+        _ = try adapter.materialize(build(test, batch: 1, schema: schema))
+        // `--full-refresh` (docs.getdbt.com/reference/resource-configs/full_refresh): the table is
+        // rebuilt from the model's query alone, swapped in under `__dbt_tmp`.
+        var refresh = build(test, batch: 2, schema: schema)
+        refresh.fullRefresh = true
+        let rebuilt = try #require(try adapter.materialize(refresh))
+        #expect(Self.normalized(rebuilt.executedSQL.first ?? "").hasPrefix(#"create table "postgres"."\#(schema)"."inc_merge__dbt_tmp" as ("#))
+        #expect(try rows(adapter, target) == ["2|v2|2", "3|v2|2", "4|v2|2"])
+        // A view where the incremental table should be is replaced by the table (dbt's
+        // `full_refresh_mode = … or existing_relation.is_view`).
+        try adapter.execute("drop table \(target); create view \(target) as select 9 as id, 'old' as label, 0 as batch")
+        let other = try TestCluster.adapter()   // a new run: its cache lists the schema afresh
+        defer { other.close() }
+        _ = try other.materialize(build(test, batch: 1, schema: schema))
+        #expect(try other.getRelation(database: nil, schema: schema, identifier: test.name)?.kind == .table)
+        #expect(try rows(other, target) == ["1|v1|1", "2|v1|1", "3|v1|1"])
+    }
+
+    @Test func onSchemaChangeFailLeavesTheTableAlone() throws {
+        let adapter = try TestCluster.adapter()
+        defer { adapter.close() }
+        let schema = "inc_" + UUID().uuidString.prefix(8).lowercased()
+        try adapter.createSchema(schema)
+        var test = Self.cases[6]   // osc_append's batches: the second adds a column
+        test.onSchemaChange = "fail"
+        let target = adapter.render(Relation(database: "postgres", schema: schema, identifier: test.name))
+        _ = try adapter.materialize(build(test, batch: 1, schema: schema))
+        do {
+            _ = try adapter.materialize(build(test, batch: 2, schema: schema))
+            Issue.record("a new column with on_schema_change: fail did not fail")
+        } catch let error as WarehouseError {
+            // dbt's message names the columns (`process_schema_changes`).
+            #expect(error.message.contains("The source and target schemas on this incremental model are out of sync!"))
+            #expect(error.message.contains(#"Source columns not in target: ["extra"]"#))
+        }
+        #expect(try rows(adapter, target) == ["1|v1", "2|v1", "3|v1"])
+    }
+
     @Test func temporaryNameFitsPostgresIdentifiers() {
         // dbt-postgres: identifier[:63 - len(suffix)] + "__dbt_tmp" + HHMMSSffffff.
         let long = String(repeating: "x", count: 70)
