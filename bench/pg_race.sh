@@ -92,9 +92,9 @@ for n in "${SIZES[@]}"; do
   }
   # profiles.yml has one target per engine; OpsFlow's baseline reuses the opsflow target.
   if [ -n "${OPSFLOW_BASELINE:-}" ]; then
-    run_engine baseline "opsflow (baseline)" opsflow "$OPSFLOW_BASELINE" build --profiles-dir "$P" --target opsflow --quiet
+    run_engine baseline "opsflow (baseline)" opsflow "$OPSFLOW_BASELINE" build --profiles-dir "$P" --target opsflow
   fi
-  run_engine opsflow "opsflow" opsflow "$OPSFLOW_BIN" build --profiles-dir "$P" --target opsflow --quiet
+  run_engine opsflow "opsflow" opsflow "$OPSFLOW_BIN" build --profiles-dir "$P" --target opsflow
   run_engine v2 "dbt Core v2 (Rust)" dbt_v2 "$VENV/bin/dbt-core-experimental-parser" build --profiles-dir "$P" --target dbt_v2 \
       --no-version-check --no-send-anonymous-usage-stats
   if [ "${SKIP_DBT_CORE:-0}" != 1 ]; then
@@ -129,7 +129,7 @@ PY
     if [ $variant = baseline ]; then [ -n "${OPSFLOW_BASELINE:-}" ] || continue; bin=$OPSFLOW_BASELINE; fi
     "${PSQL[@]}" -d race -c "drop schema if exists opsflow cascade"
     set_aside "$P/target"; stats="$OUT/stats.$$"; rm -f "$stats"
-    read -r secs rc < <(OPSFLOW_PG_STATS_FILE="$stats" measure "$P" "$bin" build --profiles-dir "$P" --target opsflow --threads 1 --quiet)
+    read -r secs rc < <(OPSFLOW_PG_STATS_FILE="$stats" measure "$P" "$bin" build --profiles-dir "$P" --target opsflow --threads 1)
     python3 - "$n" "$variant" "$nodes" "$secs" "$stats" <<'PY'
 import json, os, sys
 n, variant, nodes, secs, path = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
