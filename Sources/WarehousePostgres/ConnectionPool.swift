@@ -12,13 +12,15 @@ final class ConnectionPool: @unchecked Sendable {
     }
 
     private let profile: PostgresProfile
+    let statistics: StatementStatistics
     private let lock = NSLock()
     private var idle: [PostgresConnection] = []
     private var pinnedByThread: [ObjectIdentifier: PostgresConnection] = [:]
     private var closed = false
 
-    init(profile: PostgresProfile) {
+    init(profile: PostgresProfile, statistics: StatementStatistics) {
         self.profile = profile
+        self.statistics = statistics
     }
 
     private var threadKey: ObjectIdentifier { ObjectIdentifier(Thread.current) }
@@ -38,7 +40,7 @@ final class ConnectionPool: @unchecked Sendable {
             }
         }
         lock.unlock()
-        return Checkout(connection: try PostgresConnection.open(profile), reused: false)
+        return Checkout(connection: try PostgresConnection.open(profile, statistics: statistics), reused: false)
     }
 
     /// Gives a connection back (dropped when the adapter was closed meanwhile).

@@ -46,34 +46,41 @@ extension PostgresAdapter {
     }
 
     private func swap(_ target: Relation, create: String) throws -> Materialized {
+        defer { relationCache.invalidate(schema: target.schema) }
         let intermediate = intermediateRelation(for: target)
         let backup = backupRelation(for: target)
-        var statements: [String] = []
-        let response = try transaction { () throws -> AdapterResponse in
+        return try transaction {
             let kinds = try kinds(schema: target.schema, identifiers: [target.identifier, intermediate.identifier, backup.identifier])
-            var leftovers: [String] = []
-            for stale in [intermediate, backup] {
-                if let kind = kinds[stale.identifier] { leftovers.append(Self.dropSQL(render(stale), kind: kind)) }
-            }
-            if !leftovers.isEmpty {
-                statements += leftovers
-                try execute(leftovers.joined(separator: ";\n"))
-            }
-            statements.append(create)
-            let created = try execute(create)
-            var swap: [String] = []
-            if let old = kinds[target.identifier] {
-                swap.append(Self.renameSQL(render(target), to: quote(backup.identifier), kind: old))
-            }
-            swap.append(Self.renameSQL(render(intermediate), to: quote(target.identifier), kind: create.contains("create view") ? .view : .table))
-            if let old = kinds[target.identifier] {
-                swap.append(Self.dropSQL(render(backup), kind: old))
-            }
-            statements += swap
-            try execute(swap.joined(separator: ";\n"))
-            return created
+            let plan = swapPlan(target, create: create, isView: create.contains("create view"), kinds: kinds)
+            let results = try withConnection { try $0.executeAll(plan.statements.joined(separator: ";\n")) }
+            return Materialized(response: plan.response(results), executedSQL: plan.statements)
         }
-        return Materialized(response: response, executedSQL: statements)
+    }
+
+    /// The statements of a swap, sent in one round trip: drop leftovers named `__dbt_tmp` and
+    /// `__dbt_backup` (only those `kinds` says exist), `create` the new relation under the
+    /// intermediate name, rename the old one (if any) to the backup name, rename the new one in,
+    /// drop the backup `cascade`.
+    func swapPlan(_ target: Relation, create: String, isView: Bool, kinds: [String: Relation.Kind]) -> BuildPlan {
+        let intermediate = intermediateRelation(for: target)
+        let backup = backupRelation(for: target)
+        var plan = BuildPlan()
+        for stale in [intermediate, backup] {
+            if let kind = kinds[stale.identifier] { plan.statements.append(Self.dropSQL(render(stale), kind: kind)) }
+        }
+        plan.responseIndex = plan.statements.count
+        plan.statements.append(create)
+        if let old = kinds[target.identifier] {
+            // `if exists`: a view the cache lists may have gone since, dropped `cascade` with a
+            // table it read (PostgreSQL binds views to tables); then there is nothing to move.
+            plan.statements.append(Self.renameSQL(render(target), to: quote(backup.identifier), kind: old, ifExists: true))
+        }
+        plan.statements.append(Self.renameSQL(render(intermediate), to: quote(target.identifier), kind: isView ? .view : .table))
+        if let old = kinds[target.identifier] {
+            plan.statements.append(Self.dropSQL(render(backup), kind: old))
+        }
+        plan.changes = [(target.identifier, isView ? .view : .table), (intermediate.identifier, nil), (backup.identifier, nil)]
+        return plan
     }
 
     /// `create table <relation> ("name" type, …)` with ``PostgresTypes/columnType(for:)``.
@@ -82,6 +89,7 @@ extension PostgresAdapter {
             throw WarehouseError(.query, "cannot create \(relation) without columns")
         }
         let definitions = columns.map { "\(quote($0.name)) \(PostgresTypes.columnType(for: $0.dataType))" }
+        relationCache.invalidate(schema: relation.schema)
         try execute("create table \(render(relation)) (\(definitions.joined(separator: ", ")))")
     }
 

@@ -41,6 +41,19 @@ extension PostgresAdapter {
         return Relation(database: database ?? profile.dbname, schema: schema, identifier: identifier, kind: kind)
     }
 
+    /// The kinds of every relation of `schema`, by name, from the run's cache (one round trip the
+    /// first time a schema is seen; see ``RelationCache``).
+    func cachedKinds(schema: String) throws -> [String: Relation.Kind] {
+        try relationCache.relations(in: schema) {
+            let result = try withConnection { try $0.execute(Self.relationsQuery, parameters: [schema]) }
+            var kinds: [String: Relation.Kind] = [:]
+            for row in result.rows {
+                if let name = row[0], let kind = Self.kind(ofRelkind: row[1]) { kinds[name] = kind }
+            }
+            return kinds
+        }
+    }
+
     /// Every table, view and materialized view of `schema`, sorted by name.
     public func listRelations(schema: String) throws -> [Relation] {
         let result = try withConnection { try $0.execute(Self.relationsQuery + " order by c.relname", parameters: [schema]) }
@@ -66,13 +79,20 @@ extension PostgresAdapter {
     }
 
     /// `create schema if not exists "schema"`, once per schema and adapter. Two builders racing
-    /// to create the same schema is not an error.
+    /// to create the same schema is not an error. Inside a transaction the schema counts as
+    /// created only once the transaction commits.
     public func createSchema(_ schema: String) throws {
-        guard pool.pinned() != nil || rememberSchema(schema) else { return }
+        if let pinned = pool.pinned() {
+            guard !isKnownSchema(schema), !pinned.schemasCreatedInTransaction.contains(schema) else { return }
+            try execute("create schema if not exists \(quote(schema))")
+            pinned.schemasCreatedInTransaction.append(schema)
+            return
+        }
+        guard rememberSchema(schema) else { return }
         let sql = "create schema if not exists \(quote(schema))"
         do {
             try execute(sql)
-        } catch let error as WarehouseError where error.kind == .query && pool.pinned() == nil {
+        } catch let error as WarehouseError where error.kind == .query {
             // `if not exists` is not atomic: a concurrent creator wins with a unique violation.
             let exists = try withConnection {
                 try $0.execute("select 1 from pg_catalog.pg_namespace where nspname = $1", parameters: [schema])
@@ -84,6 +104,7 @@ extension PostgresAdapter {
     /// `drop <kind> if exists <relation> cascade` (dbt-postgres `drop_relation`: views that depend
     /// on it are dropped too). Nothing when it does not exist.
     public func dropRelation(_ relation: Relation) throws {
+        relationCache.invalidate(schema: relation.schema)
         guard let kind = try kinds(schema: relation.schema, identifiers: [relation.identifier])[relation.identifier] else { return }
         try execute(Self.dropSQL(render(relation), kind: kind))
     }
@@ -91,6 +112,7 @@ extension PostgresAdapter {
     /// `alter <kind> <from> rename to "<to.identifier>"` (same schema).
     /// - Throws: ``WarehouseError`` (`notFound`) when `from` does not exist.
     public func renameRelation(_ from: Relation, to: Relation) throws {
+        relationCache.invalidate(schema: from.schema)
         guard let kind = try kinds(schema: from.schema, identifiers: [from.identifier])[from.identifier] else {
             throw WarehouseError(.notFound, "cannot rename \(from): it does not exist")
         }
@@ -101,8 +123,8 @@ extension PostgresAdapter {
         "drop \(keyword(kind)) if exists \(rendered) cascade"
     }
 
-    static func renameSQL(_ rendered: String, to quotedIdentifier: String, kind: Relation.Kind) -> String {
-        "alter \(keyword(kind)) \(rendered) rename to \(quotedIdentifier)"
+    static func renameSQL(_ rendered: String, to quotedIdentifier: String, kind: Relation.Kind, ifExists: Bool = false) -> String {
+        "alter \(keyword(kind)) \(ifExists ? "if exists " : "")\(rendered) rename to \(quotedIdentifier)"
     }
 
     static func keyword(_ kind: Relation.Kind) -> String {

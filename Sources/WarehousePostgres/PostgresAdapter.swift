@@ -21,6 +21,12 @@ import Warehouse
 ///
 /// Relations are written as dbt-postgres writes them: every part quoted, `"db"."schema"."name"`.
 ///
+/// Round trips: a model built through ``materialize(_:)`` costs one (an incremental run two),
+/// whatever number of statements dbt-postgres's materialization has — they go to the server as one
+/// multi-statement string, which PostgreSQL runs as one implicit transaction; relations are looked
+/// up in a per-schema cache listed once (``RelationCache``); a transaction's `begin` travels with
+/// its first statement. ``statistics`` counts round trips and the time spent in them.
+///
 /// `@unchecked Sendable`: the pool's state is guarded by its lock; a connection is used by one
 /// thread at a time.
 public final class PostgresAdapter: Adapter, @unchecked Sendable {
@@ -30,6 +36,10 @@ public final class PostgresAdapter: Adapter, @unchecked Sendable {
     public let profile: PostgresProfile
 
     let pool: ConnectionPool
+    /// Round trips and the time spent in them, over every connection of this adapter.
+    public let statistics = StatementStatistics()
+    /// The relations of the schemas ``materialize(_:)`` builds into, listed once per adapter.
+    let relationCache = RelationCache()
     private let schemaLock = NSLock()
     private var knownSchemas: Set<String> = []
 
@@ -38,7 +48,7 @@ public final class PostgresAdapter: Adapter, @unchecked Sendable {
     /// - Throws: ``WarehouseError`` (`connection`).
     public init(profile: PostgresProfile) throws {
         self.profile = profile
-        pool = ConnectionPool(profile: profile)
+        pool = ConnectionPool(profile: profile, statistics: statistics)
         let first = try pool.checkout()
         pool.checkin(first.connection)
     }
@@ -80,7 +90,8 @@ public final class PostgresAdapter: Adapter, @unchecked Sendable {
     // MARK: - Transactions
 
     /// Runs `body` in one transaction (`begin` … `commit`): committed when it returns, rolled back
-    /// when it throws. Statements issued through this adapter on the same thread inside `body`
+    /// when it throws. The `begin` is sent with the first statement of `body` (one round trip for
+    /// both), and a body that sends nothing costs no round trip at all. Statements issued through this adapter on the same thread inside `body`
     /// join it; a nested call is a savepoint whose throw rolls back only its own work.
     /// - Throws: what `body` throws (after the rollback), or ``WarehouseError`` when the
     ///   transaction cannot begin or commit, when a statement inside it failed but `body` caught
@@ -92,23 +103,27 @@ public final class PostgresAdapter: Adapter, @unchecked Sendable {
         }
         let checkout = try pool.checkout()
         let connection = checkout.connection
-        do {
-            try connection.execute("begin")
-        } catch {
-            pool.discardOrCheckin(connection)
-            throw error
-        }
+        connection.beginPending = true
+        connection.schemasCreatedInTransaction = []
         pool.pin(connection)
         let value: T
         do {
             value = try body()
         } catch {
             pool.unpin()
+            connection.beginPending = false
             if connection.isInTransaction { _ = try? connection.execute("rollback") }
+            rolledBack(connection)
             pool.discardOrCheckin(connection)
             throw error
         }
         pool.unpin()
+        if connection.beginPending {
+            // Nothing was sent: there is no transaction to commit.
+            connection.beginPending = false
+            pool.checkin(connection)
+            return value
+        }
         do {
             guard connection.isInTransaction else {
                 throw WarehouseError(.query, "the transaction was ended by a statement inside it (COMMIT or ROLLBACK)")
@@ -119,11 +134,21 @@ public final class PostgresAdapter: Adapter, @unchecked Sendable {
             try connection.execute("commit")
         } catch {
             if connection.isInTransaction { _ = try? connection.execute("rollback") }
+            rolledBack(connection)
             pool.discardOrCheckin(connection)
             throw error
         }
+        for schema in connection.schemasCreatedInTransaction { _ = rememberSchema(schema) }
+        connection.schemasCreatedInTransaction = []
         pool.checkin(connection)
         return value
+    }
+
+    /// What a rolled-back transaction may have undone is no longer known: schemas it created and
+    /// the relations ``materialize(_:)`` recorded are looked up again.
+    private func rolledBack(_ connection: PostgresConnection) {
+        connection.schemasCreatedInTransaction = []
+        relationCache.invalidateAll()
     }
 
     static func inSavepoint<T>(_ connection: PostgresConnection, _ body: () throws -> T) throws -> T {
@@ -171,8 +196,12 @@ public final class PostgresAdapter: Adapter, @unchecked Sendable {
         }
     }
 
-    /// Closes every idle connection; further calls fail.
-    public func close() { pool.close() }
+    /// Closes every idle connection; further calls fail. With `OPSFLOW_PG_STATS_FILE` set, appends
+    /// the adapter's ``statistics`` there first (see ``StatementStatistics``).
+    public func close() {
+        statistics.appendToStatsFile()
+        pool.close()
+    }
 
     // MARK: - Naming
 
@@ -200,6 +229,12 @@ public final class PostgresAdapter: Adapter, @unchecked Sendable {
         schemaLock.lock()
         defer { schemaLock.unlock() }
         return knownSchemas.insert(schema).inserted
+    }
+
+    func isKnownSchema(_ schema: String) -> Bool {
+        schemaLock.lock()
+        defer { schemaLock.unlock() }
+        return knownSchemas.contains(schema)
     }
 
     func forgetSchemas() {

@@ -8,15 +8,22 @@ final class PostgresConnection: @unchecked Sendable {
     private let handle: OpaquePointer
     /// Savepoints opened so far on this connection (for unique names).
     var savepointCounter = 0
+    /// A `begin` the adapter's transaction still owes the server: it goes out in front of the
+    /// next statement, in the same round trip (an empty transaction then costs none).
+    var beginPending = false
+    /// Schemas created inside the open transaction: known to exist only once it commits.
+    var schemasCreatedInTransaction: [String] = []
+    /// Where round trips and their time are counted (shared by the adapter's connections).
+    let statistics: StatementStatistics
 
     /// Opens a connection, retrying connection errors `profile.retries` times, one second apart
     /// (dbt-postgres `retry_connection` with `retry_timeout` 1).
     /// - Throws: ``WarehouseError`` (`connection`) with libpq's message (which never holds the password).
-    static func open(_ profile: PostgresProfile) throws -> PostgresConnection {
+    static func open(_ profile: PostgresProfile, statistics: StatementStatistics = StatementStatistics()) throws -> PostgresConnection {
         var attempt = 0
         while true {
             do {
-                return try PostgresConnection(profile)
+                return try PostgresConnection(profile, statistics: statistics)
             } catch let error as WarehouseError where attempt < profile.retries {
                 _ = error
                 attempt += 1
@@ -25,7 +32,8 @@ final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    private init(_ profile: PostgresProfile) throws {
+    private init(_ profile: PostgresProfile, statistics: StatementStatistics) throws {
+        self.statistics = statistics
         let parameters = profile.connectionParameters
         let keywords = parameters.map { strdup($0.0) }
         let values = parameters.map { strdup($0.1) }
@@ -68,23 +76,85 @@ final class PostgresConnection: @unchecked Sendable {
     // MARK: - Statements
 
     /// Runs SQL (one or more `;`-separated statements, simple protocol) and returns the result of
-    /// the last statement.
+    /// the last statement. One round trip; a pending `begin` rides along in front.
     /// - Throws: ``WarehouseError`` (`query`, or `connection` when the connection is lost) with
     ///   PostgreSQL's message and the failing SQL.
     @discardableResult
     func execute(_ sql: String) throws -> PostgresResult {
-        try check(PQexec(handle, sql), sql: sql)
+        guard let last = try executeAll(sql).last else {
+            return PostgresResult(empty: ())
+        }
+        return last
+    }
+
+    /// Runs SQL (one or more `;`-separated statements, simple protocol) in one round trip and
+    /// returns every statement's result, in order. Without an open transaction the statements
+    /// form one implicit transaction (PostgreSQL's simple query protocol): all or nothing.
+    /// - Throws: ``WarehouseError`` for the first failing statement (the rest did not run).
+    func executeAll(_ sql: String) throws -> [PostgresResult] {
+        let prefix = takePendingBegin()
+        let began = statistics.now()
+        defer { statistics.record(since: began) }
+        guard PQsendQuery(handle, prefix + sql) == 1 else {
+            throw WarehouseError(isHealthy ? .query : .connection, Self.trimmed(PQerrorMessage(handle)), sql: sql)
+        }
+        var results: [PostgresResult] = []
+        var failure: WarehouseError?
+        while let result = PQgetResult(handle) {
+            defer { PQclear(result) }
+            guard failure == nil else { continue }
+            switch PQresultStatus(result) {
+            case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+                results.append(PostgresResult(result))
+            case PGRES_COPY_IN:
+                // A COPY … FROM STDIN run through execute: end it, the data was not ours to send.
+                _ = PQputCopyEnd(handle, "COPY FROM STDIN needs data; use insert(into:columns:rows:)")
+                failure = WarehouseError(.unsupported, "COPY FROM STDIN cannot run through execute", sql: sql)
+            default:
+                failure = Self.error(from: result, connection: handle, sql: sql, redactValues: false,
+                                     positionOffset: prefix.count)
+            }
+        }
+        if var failure {
+            // The server may end the session with the error (`terminating connection …`): only
+            // once every result is read does libpq know the connection is gone.
+            if !isHealthy { failure.kind = .connection }
+            throw failure
+        }
+        if !isHealthy { throw WarehouseError(.connection, Self.trimmed(PQerrorMessage(handle)), sql: sql) }
+        // The result of the pending `begin` is ours, not the caller's.
+        return prefix.isEmpty ? results : Array(results.dropFirst())
     }
 
     /// Runs one statement with text parameters `$1…` bound, never spliced.
     func execute(_ sql: String, parameters: [String?]) throws -> PostgresResult {
+        // The extended protocol takes one statement: a pending `begin` goes first on its own.
+        try sendPendingBegin()
         let copies = parameters.map { $0.map { strdup($0) } ?? nil }
         defer { copies.forEach { free($0) } }
         var pointers: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } }
+        let began = statistics.now()
+        defer { statistics.record(since: began) }
         let result = pointers.withUnsafeMutableBufferPointer { buffer in
             PQexecParams(handle, sql, Int32(parameters.count), nil, buffer.baseAddress, nil, nil, 0)
         }
         return try check(result, sql: sql)
+    }
+
+    /// `"begin;\n"` when a transaction's `begin` is owed (and clears the debt), else `""`.
+    private func takePendingBegin() -> String {
+        guard beginPending else { return "" }
+        beginPending = false
+        return "begin;\n"
+    }
+
+    /// Sends an owed `begin` on its own (before COPY or a parameterized statement).
+    func sendPendingBegin() throws {
+        guard beginPending else { return }
+        beginPending = false
+        let began = statistics.now()
+        defer { statistics.record(since: began) }
+        _ = try check(PQexec(handle, "begin"), sql: "begin")
     }
 
     /// `COPY … FROM STDIN`: sends `data` (COPY text format) in chunks, then ends the copy.
@@ -92,6 +162,9 @@ final class PostgresConnection: @unchecked Sendable {
     /// - Throws: ``WarehouseError`` with PostgreSQL's message, the offending line number and
     ///   column but never the offending value.
     func copyIn(_ sql: String, data: [UInt8]) throws -> Int {
+        try sendPendingBegin()
+        let began = statistics.now()
+        defer { statistics.record(since: began) }
         let start = PQexec(handle, sql)
         guard PQresultStatus(start) == PGRES_COPY_IN else {
             _ = try check(start, sql: sql)
@@ -154,7 +227,10 @@ final class PostgresConnection: @unchecked Sendable {
     /// PostgreSQL's primary message, its detail and hint (and the position in the SQL), as
     /// dbt-postgres prints them. With `redactValues` (COPY data), the detail and the data values
     /// quoted in the message are left out: only the line and column of the failing row are kept.
-    static func error(from result: OpaquePointer, connection: OpaquePointer, sql: String, redactValues: Bool) -> WarehouseError {
+    /// `positionOffset`: characters sent in front of `sql` (a pending `begin`), not counted in
+    /// the position reported.
+    static func error(from result: OpaquePointer, connection: OpaquePointer, sql: String, redactValues: Bool,
+                      positionOffset: Int = 0) -> WarehouseError {
         func field(_ code: Character) -> String? {
             guard let ascii = code.asciiValue, let value = PQresultErrorField(result, Int32(ascii)) else { return nil }
             return String(cString: value)
@@ -176,7 +252,9 @@ final class PostgresConnection: @unchecked Sendable {
         } else {
             if let detail = field("D") { message += "\nDETAIL:  \(detail)" }
             if let hint = field("H") { message += "\nHINT:  \(hint)" }
-            if let position = field("P").flatMap(Int.init) { message += "\n\(lineAndColumn(of: position, in: sql))" }
+            if let position = field("P").flatMap(Int.init) {
+                message += "\n\(lineAndColumn(of: position - positionOffset, in: sql))"
+            }
         }
         let state = field("C") ?? ""
         let kind: WarehouseError.Kind = state.hasPrefix("08") || PQstatus(connection) != CONNECTION_OK ? .connection
@@ -211,6 +289,14 @@ struct PostgresResult: Sendable {
     var commandStatus: String
     /// Rows affected, when the command tag carries a count.
     var rowsAffected: Int?
+
+    /// The result of an empty query string.
+    init(empty: Void) {
+        columns = []
+        rows = []
+        commandStatus = ""
+        rowsAffected = nil
+    }
 
     init(_ result: OpaquePointer) {
         let fieldCount = Int(PQnfields(result))

@@ -192,22 +192,3 @@ final class LockedList: @unchecked Sendable {
     func append(_ item: String) { lock.lock(); stored.append(item); lock.unlock() }
     var items: [String] { lock.lock(); defer { lock.unlock() }; return stored }
 }
-
-@Suite struct PostgresMergeTests {
-    @Test func mergeUpdatesMatchedRowsAndInsertsTheRest() throws {
-        let adapter = try TestCluster.adapter()
-        defer { adapter.close() }
-        let schema = "merge_" + UUID().uuidString.prefix(8).lowercased()
-        try adapter.createSchema(schema)
-        let target = Relation(database: "postgres", schema: schema, identifier: "orders")
-        let source = Relation(database: "postgres", schema: schema, identifier: "orders__dbt_tmp")
-        try adapter.replaceTable(target, withSelect: "select * from (values (1, 'a'), (2, 'b')) v(id, status)")
-        try adapter.replaceTable(source, withSelect: "select * from (values (2, 'B'), (3, 'c')) v(id, status)")
-        let response = try adapter.merge(into: target, from: source, uniqueKey: ["id"], columns: ["id", "status"])
-        // PostgreSQL 15's tag: `MERGE <rows affected>` = 1 updated + 1 inserted.
-        #expect(response.message == "MERGE 2")
-        let rows = try adapter.query("select id, status from \(adapter.render(target)) order by id", limit: nil).rows
-        #expect(rows == [[.integer(1), .text("a")], [.integer(2), .text("B")], [.integer(3), .text("c")]])
-        #expect(throws: WarehouseError.self) { try adapter.merge(into: target, from: source, uniqueKey: [], columns: ["id"]) }
-    }
-}

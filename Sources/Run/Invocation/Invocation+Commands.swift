@@ -185,14 +185,28 @@ extension Invocation {
         return path
     }
 
-    func writeCompiled(_ session: Session, node: Node, sql: String) throws {
-        try artifactFiles.write(sql, to: session.targetDir.appendingPathComponent(compiledPath(node, folder: "compiled")).path)
+    /// Writes `target/compiled/…` for a node; with `queued`, by the artifact writer thread
+    /// (failures come out of `artifactFiles.drain()`).
+    func writeCompiled(_ session: Session, node: Node, sql: String, queued: Bool = false) throws {
+        try writeArtifact(sql, to: artifactPath(session, compiledPath(node, folder: "compiled")), queued: queued)
     }
 
-    func writeRun(_ session: Session, node: Node, statements: [String]) throws {
+    /// Writes `target/run/…`: the statements a node sent.
+    func writeRun(_ session: Session, node: Node, statements: [String], queued: Bool = false) throws {
         guard !statements.isEmpty else { return }
-        try artifactFiles.write(statements.joined(separator: ";\n\n") + ";\n",
-                                to: session.targetDir.appendingPathComponent(compiledPath(node, folder: "run")).path)
+        try writeArtifact(statements.joined(separator: ";\n\n") + ";\n",
+                          to: artifactPath(session, compiledPath(node, folder: "run")), queued: queued)
+    }
+
+    /// The file's path under the target folder, joined as text: `URL.appendingPathComponent`
+    /// asks the file system whether the path is a folder, a system call per artifact.
+    private func artifactPath(_ session: Session, _ relative: String) -> String {
+        let target = session.targetDir.path
+        return target.hasSuffix("/") ? target + relative : target + "/" + relative
+    }
+
+    private func writeArtifact(_ text: String, to path: String, queued: Bool) throws {
+        if queued { artifactFiles.enqueue(text, to: path) } else { try artifactFiles.write(text, to: path) }
     }
 
     // MARK: - show

@@ -22,7 +22,14 @@ enum ModelMaterializer {
     static func run(_ node: ExecutableNode, adapter: any Adapter) throws -> ExecutionOutcome {
         // dbt runs pre-hooks, the build and post-hooks in one transaction (hooks default to
         // `inside_transaction`): when the model fails, its pre-hook's effects are rolled back too.
-        try adapter.transaction { try build(node, adapter: adapter) }
+        // Without hooks the build alone is atomic (every adapter build is), and a transaction
+        // around it would only cost round trips.
+        if !hasHooks(node) { return try build(node, adapter: adapter) }
+        return try adapter.transaction { try build(node, adapter: adapter) }
+    }
+
+    static func hasHooks(_ node: ExecutableNode) -> Bool {
+        (node.preHooks + node.postHooks).contains { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
     }
 
     private static func build(_ node: ExecutableNode, adapter: any Adapter) throws -> ExecutionOutcome {
@@ -173,9 +180,10 @@ enum TestExecutor {
     }
 
     static func run(_ node: ExecutableNode, adapter: any Adapter) throws -> ExecutionOutcome {
-        // dbt runs pre-hooks, the build and post-hooks in one transaction (hooks default to
-        // `inside_transaction`): when the model fails, its pre-hook's effects are rolled back too.
-        try adapter.transaction { try build(node, adapter: adapter) }
+        // A test only reads: a transaction is needed only to store its failures together with
+        // the count (dbt's test materialization), not around a lone query.
+        guard node.test.storeFailures else { return try build(node, adapter: adapter) }
+        return try adapter.transaction { try build(node, adapter: adapter) }
     }
 
     private static func build(_ node: ExecutableNode, adapter: any Adapter) throws -> ExecutionOutcome {
