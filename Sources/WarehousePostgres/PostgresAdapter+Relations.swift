@@ -88,17 +88,21 @@ extension PostgresAdapter {
             pinned.schemasCreatedInTransaction.append(schema)
             return
         }
-        guard rememberSchema(schema) else { return }
+        guard !isKnownSchema(schema) else { return }
+        schemaCreationLock.lock()
+        defer { schemaCreationLock.unlock() }
+        guard !isKnownSchema(schema) else { return }
         let sql = "create schema if not exists \(quote(schema))"
         do {
             try execute(sql)
         } catch let error as WarehouseError where error.kind == .query {
-            // `if not exists` is not atomic: a concurrent creator wins with a unique violation.
+            // `if not exists` is not atomic: another process creating it wins with a unique violation.
             let exists = try withConnection {
                 try $0.execute("select 1 from pg_catalog.pg_namespace where nspname = $1", parameters: [schema])
             }
-            if exists.rows.isEmpty { forgetSchemas(); throw error }
+            if exists.rows.isEmpty { throw error }
         }
+        _ = rememberSchema(schema)
     }
 
     /// `drop <kind> if exists <relation> cascade` (dbt-postgres `drop_relation`: views that depend

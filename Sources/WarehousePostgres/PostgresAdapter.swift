@@ -42,6 +42,9 @@ public final class PostgresAdapter: Adapter, @unchecked Sendable {
     let relationCache = RelationCache()
     private let schemaLock = NSLock()
     private var knownSchemas: Set<String> = []
+    /// Held while a schema is created outside a transaction: a schema is known only once it
+    /// exists, and other workers wait for it rather than build into a schema not yet there.
+    let schemaCreationLock = NSLock()
 
     /// Opens the first connection, so that a wrong host, port, user or password fails here
     /// (as `dbt debug` does), with libpq's message.
@@ -235,11 +238,5 @@ public final class PostgresAdapter: Adapter, @unchecked Sendable {
         schemaLock.lock()
         defer { schemaLock.unlock() }
         return knownSchemas.contains(schema)
-    }
-
-    func forgetSchemas() {
-        schemaLock.lock()
-        knownSchemas.removeAll()
-        schemaLock.unlock()
     }
 }
