@@ -12,20 +12,35 @@ public protocol HTTPTransport: Sendable {
 }
 
 /// ``HTTPTransport`` over Foundation's `URLSession` (libcurl on Linux), made synchronous: callers
-/// run on their own threads (CLI verbs, the scheduler's loop, the runner's workers). One session
-/// serves every thread (URLSession is thread-safe) and keeps connections alive between requests.
+/// run on their own threads (CLI verbs, the scheduler's loop, the runner's workers).
+///
+/// By default every request goes out on a fresh connection. Reusing connections saves a TCP and
+/// TLS handshake per request, but libcurl silently sends a request again when the reused
+/// connection turns out to be closed: a webhook that applied the first copy and dropped the
+/// connection would see it twice. Clients whose requests are safe to repeat (the BigQuery API)
+/// opt in with `reusesConnections: true`; one session then serves every thread (URLSession is
+/// thread-safe).
 public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
-    private let session: URLSession
+    /// The session every request shares, when connections are reused.
+    private let shared: URLSession?
+    private let maximumConnectionsPerHost: Int
 
-    /// - Parameter maximumConnectionsPerHost: parallel connections to one host (the runner's
-    ///   threads share the transport).
-    public init(maximumConnectionsPerHost: Int = 16) {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpMaximumConnectionsPerHost = maximumConnectionsPerHost
-        session = URLSession(configuration: configuration)
+    /// - Parameters:
+    ///   - reusesConnections: keep connections alive between requests (see above).
+    ///   - maximumConnectionsPerHost: parallel connections to one host when they are reused (the
+    ///     runner's threads share the transport).
+    public init(reusesConnections: Bool = false, maximumConnectionsPerHost: Int = 16) {
+        self.maximumConnectionsPerHost = maximumConnectionsPerHost
+        shared = reusesConnections ? Self.session(maximumConnectionsPerHost) : nil
     }
 
-    deinit { session.finishTasksAndInvalidate() }
+    deinit { shared?.finishTasksAndInvalidate() }
+
+    private static func session(_ maximumConnectionsPerHost: Int) -> URLSession {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpMaximumConnectionsPerHost = maximumConnectionsPerHost
+        return URLSession(configuration: configuration)
+    }
 
     public func send(_ request: HTTPRequest) throws -> HTTPResponse {
         guard let url = URL(string: request.url.reveal()), let scheme = url.scheme?.lowercased(),
@@ -41,6 +56,8 @@ public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
         urlRequest.timeoutInterval = request.timeoutSeconds
         for (name, value) in request.headers { urlRequest.setValue(value.reveal(), forHTTPHeaderField: name) }
         let timeout = HTTPError(.timeout, "no answer within \(Self.seconds(request.timeoutSeconds)) s")
+        let session = shared ?? Self.session(maximumConnectionsPerHost)
+        defer { if shared == nil { session.finishTasksAndInvalidate() } }
         let box = ResultBox()
         let semaphore = DispatchSemaphore(value: 0)
         let task = session.dataTask(with: urlRequest) { data, response, error in
