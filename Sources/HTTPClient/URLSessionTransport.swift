@@ -17,9 +17,19 @@ public protocol HTTPTransport: Sendable {
 /// By default every request goes out on a fresh connection. Reusing connections saves a TCP and
 /// TLS handshake per request, but libcurl silently sends a request again when the reused
 /// connection turns out to be closed: a webhook that applied the first copy and dropped the
-/// connection would see it twice. Clients whose requests are safe to repeat (the BigQuery API)
-/// opt in with `reusesConnections: true`; one session then serves every thread (URLSession is
-/// thread-safe).
+/// connection would see it twice. Clients that make many requests to one API and can bear that
+/// rare repeat (the BigQuery adapter) opt in with `reusesConnections: true`; one session then
+/// serves every thread.
+///
+/// ```swift
+/// let transport = URLSessionTransport()
+/// let answer = try transport.send(HTTPRequest(method: "POST", url: Secret(hookURL),
+///                                             headers: ["Content-Type": Secret("application/json")], body: body, timeoutSeconds: 10))
+/// if answer.isSuccess { … } else if let wait = answer.retryAfterSeconds { … }
+/// ```
+///
+/// `@unchecked Sendable`: its stored properties are constants and `URLSession` is thread-safe;
+/// each call's result crosses threads in a lock-guarded box.
 public final class URLSessionTransport: HTTPTransport, @unchecked Sendable {
     /// The session every request shares, when connections are reused.
     private let shared: URLSession?
