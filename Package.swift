@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "Warehouse"),
         // BigQuery SQL → SQLite SQL: tokenizer, parser, AST, generators. Pure, no dependencies, no I/O.
         .target(name: "SQL"),
+        // A synchronous HTTP client over Foundation's URLSession: requests, answers, errors, secrets.
+        .target(name: "HTTPClient"),
         // The embedded SQLite warehouse (GRDB).
         .target(name: "WarehouseSQLite", dependencies: [
             "Warehouse", "SQL", .product(name: "GRDB", package: "GRDB.swift"),
@@ -38,7 +40,7 @@ let package = Package(
         .target(name: "WarehousePostgres", dependencies: ["Warehouse", "CLibPQ"]),
         // The BigQuery warehouse: REST API v2 over Foundation's URLSession, RS256 from swift-crypto.
         .target(name: "WarehouseBigQuery", dependencies: [
-            "Warehouse", .product(name: "Crypto", package: "swift-crypto"),
+            "Warehouse", "HTTPClient", .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ], exclude: ["README.md"]),
         // Test support: the one adapter conformance suite every adapter's tests run.
@@ -51,7 +53,7 @@ let package = Package(
         ]),
         // What runs around a build: loads, sensors, schedules, alerts, reverse-ETL syncs, run history.
         .target(name: "Ops", dependencies: [
-            "Run", "Project", "Compile", "Warehouse",
+            "Run", "Project", "Compile", "Warehouse", "HTTPClient",
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "CSV", package: "CSV.swift"),
             .product(name: "Yams", package: "Yams"),
         ]),
@@ -77,7 +79,7 @@ let package = Package(
         .testTarget(name: "SQLPostgresTests", dependencies: ["SQL"], exclude: ["Fixtures"]),
         .testTarget(name: "WarehouseSQLiteTests", dependencies: ["WarehouseSQLite", "Warehouse", "WarehouseConformance"]),
         .testTarget(name: "WarehousePostgresTests", dependencies: ["WarehousePostgres", "Warehouse", "WarehouseConformance"]),
-        .testTarget(name: "WarehouseBigQueryTests", dependencies: ["WarehouseBigQuery", "Warehouse", "WarehouseConformance"]),
+        .testTarget(name: "WarehouseBigQueryTests", dependencies: ["WarehouseBigQuery", "Warehouse", "WarehouseConformance", "HTTPClient"]),
         .testTarget(name: "CompileTests", dependencies: ["Compile", "Project", "Jinja", "Warehouse", "WarehouseSQLite"],
                     exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "RunTests", dependencies: ["Run", "Compile", "Project", "Warehouse", "WarehouseSQLite", "Demo"]),
@@ -85,7 +87,7 @@ let package = Package(
         // End-to-end tests of the built `opsflow` binary; depending on CLI makes `swift build --build-tests` build it.
         .testTarget(name: "CLITests", dependencies: ["CLI"], exclude: ["Fixtures"]),
         .testTarget(name: "OpsTests", dependencies: [
-            "Ops", "Run", "Project", "Warehouse", "WarehouseSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+            "Ops", "Run", "Project", "Warehouse", "WarehouseSQLite", "HTTPClient", .product(name: "GRDB", package: "GRDB.swift"),
         ], exclude: ["Support/http_server.py", "Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 import Warehouse
 
 /// A BigQuery warehouse (the `bigquery` profile type) over the REST API v2.
@@ -38,7 +39,7 @@ public final class BigQueryAdapter: Adapter, @unchecked Sendable {
     ///   - transport: how HTTP requests are sent (tests record them).
     ///   - now: the clock the token cache uses.
     /// - Throws: ``WarehouseError`` (`connection`).
-    public init(profile: BigQueryProfile, transport: any BigQueryTransport = URLSessionBigQueryTransport(),
+    public init(profile: BigQueryProfile, transport: any HTTPTransport = URLSessionTransport(reusesConnections: true),
                 environment: [String: String] = ProcessInfo.processInfo.environment,
                 now: @escaping @Sendable () -> Date = { Date() }) throws {
         self.profile = profile

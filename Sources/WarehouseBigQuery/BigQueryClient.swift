@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 import Warehouse
 
 /// An error BigQuery reported: its `reason` (the documented error code, e.g. `notFound`,
@@ -57,12 +58,12 @@ struct BigQueryAPIError: Error, Sendable {
 /// and never after `job_retry_deadline_seconds`.
 final class BigQueryClient: @unchecked Sendable {
     let profile: BigQueryProfile
-    let transport: any BigQueryTransport
+    let transport: any HTTPTransport
     let tokens: TokenProvider
     /// Sleeps between retries and polls (tests make it instant).
     var sleep: @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }
 
-    init(profile: BigQueryProfile, transport: any BigQueryTransport, tokens: TokenProvider) {
+    init(profile: BigQueryProfile, transport: any HTTPTransport, tokens: TokenProvider) {
         self.profile = profile
         self.transport = transport
         self.tokens = tokens
@@ -99,15 +100,14 @@ final class BigQueryClient: @unchecked Sendable {
         var reauthorized = false
         return try retrying { _ in
             headers["Authorization"] = "Bearer " + (try tokens.token())
-            let request = BigQueryHTTPRequest(method: method, url: url, headers: headers, body: body,
-                                              timeoutSeconds: profile.requestTimeoutSeconds)
-            let response: BigQueryHTTPResponse
+            let response: HTTPResponse
             do {
-                response = try transport.send(request)
+                response = try transport.bigQuerySend(method, url, headers: headers, body: body,
+                                                      timeoutSeconds: profile.requestTimeoutSeconds)
             } catch let error as WarehouseError {
                 throw NetworkFailure(error: error)
             }
-            if (200..<300).contains(response.status) {
+            if response.isSuccess {
                 let object = response.body.isEmpty ? [:] : ((try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any] ?? [:])
                 return (response.status, object)
             }
@@ -118,7 +118,7 @@ final class BigQueryClient: @unchecked Sendable {
                 throw RetryNow()
             }
             var error = BigQueryAPIError(status: response.status, body: response.body)
-            error.retryAfterSeconds = response.headers["retry-after"].flatMap(Double.init)
+            error.retryAfterSeconds = response.retryAfterSeconds
             throw error
         }
     }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HTTPClient
 import Warehouse
 import _CryptoExtras
 
@@ -128,7 +129,7 @@ final class TokenProvider: @unchecked Sendable {
     /// When set, the credentials' token is traded for one of this service account.
     let impersonate: String?
     let iamEndpoint: String
-    let transport: any BigQueryTransport
+    let transport: any HTTPTransport
     let timeoutSeconds: Double
     /// The clock (tests move it forward to prove the refresh).
     let now: @Sendable () -> Date
@@ -141,7 +142,7 @@ final class TokenProvider: @unchecked Sendable {
     /// How many exchanges were made (for tests and `opsflow debug`).
     private(set) var exchanges = 0
 
-    init(source: CredentialSource, endpoint: String?, scopes: [String], transport: any BigQueryTransport,
+    init(source: CredentialSource, endpoint: String?, scopes: [String], transport: any HTTPTransport,
          timeoutSeconds: Double, impersonate: String? = nil, iamEndpoint: String = "https://iamcredentials.googleapis.com",
          now: @escaping @Sendable () -> Date = { Date() }) {
         self.source = source
@@ -198,11 +199,10 @@ final class TokenProvider: @unchecked Sendable {
             form = [("grant_type", "refresh_token"), ("client_id", id), ("client_secret", secret), ("refresh_token", refresh)]
         }
         let body = form.map { "\($0.0)=\(Self.formEscape($0.1))" }.joined(separator: "&")
-        let request = BigQueryHTTPRequest(method: "POST", url: url, headers: ["Content-Type": "application/x-www-form-urlencoded"],
-                                          body: Data(body.utf8), timeoutSeconds: timeoutSeconds)
-        let response = try transport.send(request)
+        let response = try transport.bigQuerySend("POST", url, headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                                                  body: Data(body.utf8), timeoutSeconds: timeoutSeconds)
         let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any] ?? [:]
-        guard (200..<300).contains(response.status), let token = object["access_token"] as? String, !token.isEmpty else {
+        guard response.isSuccess, let token = object["access_token"] as? String, !token.isEmpty else {
             let reason = [object["error"] as? String, object["error_description"] as? String].compactMap { $0 }.joined(separator: ": ")
             throw WarehouseError(.connection, "the token endpoint refused the credentials (HTTP \(response.status)"
                                  + (reason.isEmpty ? ")" : ", \(reason))"))
@@ -217,11 +217,11 @@ final class TokenProvider: @unchecked Sendable {
     private func impersonated(_ account: String, source: String) throws -> (String, Double) {
         let url = iamEndpoint + "/v1/projects/-/serviceAccounts/" + BigQueryClient.segment(account) + ":generateAccessToken"
         let body = try JSONSerialization.data(withJSONObject: ["scope": scopes, "lifetime": "3600s"], options: [.sortedKeys])
-        let response = try transport.send(BigQueryHTTPRequest(
-            method: "POST", url: url, headers: ["Content-Type": "application/json", "Authorization": "Bearer " + source],
-            body: body, timeoutSeconds: timeoutSeconds))
+        let response = try transport.bigQuerySend(
+            "POST", url, headers: ["Content-Type": "application/json", "Authorization": "Bearer " + source],
+            body: body, timeoutSeconds: timeoutSeconds)
         let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any] ?? [:]
-        guard (200..<300).contains(response.status), let token = object["accessToken"] as? String, !token.isEmpty else {
+        guard response.isSuccess, let token = object["accessToken"] as? String, !token.isEmpty else {
             let message = (object["error"] as? [String: Any])?["message"] as? String ?? ""
             throw WarehouseError(.connection, "impersonating \(account) was refused (HTTP \(response.status)"
                                  + (message.isEmpty ? ")" : ", \(message))"))

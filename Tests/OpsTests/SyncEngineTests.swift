@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HTTPClient
 @testable import Ops
 import Testing
 import Warehouse

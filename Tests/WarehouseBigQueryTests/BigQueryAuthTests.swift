@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 import Testing
 import Warehouse
 @testable import WarehouseBigQuery
@@ -122,8 +123,8 @@ import Warehouse
     /// `oauth-secrets` with a bare `token` uses it as is: no exchange at all.
     @Test func staticTokenIsUsedAsIs() throws {
         let env = try BigQueryTestEnvironment.get()
-        let issued = try URLSessionBigQueryTransport().send(BigQueryHTTPRequest(
-            method: "POST", url: env.tokenEndpoint, headers: ["Content-Type": "application/x-www-form-urlencoded"],
+        let issued = try URLSessionTransport().send(HTTPRequest(
+            method: "POST", url: Secret(env.tokenEndpoint), headers: ["Content-Type": Secret("application/x-www-form-urlencoded")],
             body: Data("grant_type=refresh_token&client_id=test-client&client_secret=test-secret&refresh_token=test-refresh".utf8)))
         let token = try #require((try JSONSerialization.jsonObject(with: issued.body) as? [String: Any])?["access_token"] as? String)
         var settings = env.settings()

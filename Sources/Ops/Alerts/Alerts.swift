@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 import GRDB
 
 /// What went wrong in a run, as an alert tells it.
@@ -95,7 +96,7 @@ public struct SlackWebhookSink: AlertSink {
 
     public func deliver(_ alert: BuildAlert) throws {
         let body = try JSONSerialization.data(withJSONObject: ["text": alert.text], options: [.sortedKeys])
-        _ = try sender.send(HTTPRequest(url: url, headers: ["Content-Type": Secret("application/json")], body: body, timeoutSeconds: 10))
+        _ = try sender.send(HTTPRequest(method: "POST", url: url, headers: ["Content-Type": Secret("application/json")], body: body, timeoutSeconds: 10))
     }
 }
 
@@ -120,8 +121,8 @@ public struct JSONWebhookSink: AlertSink {
         let object: [String: Any] = ["project": alert.project, "target": alert.target, "run_id": alert.runId,
                                      "duration_seconds": alert.durationSeconds, "nodes": nodes, "text": alert.text]
         let body = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        _ = try sender.send(HTTPRequest(url: url, headers: ["Content-Type": Secret("application/json"),
-                                                             "Idempotency-Key": Secret(alert.runId)], body: body, timeoutSeconds: 10))
+        let headers = ["Content-Type": Secret("application/json"), "Idempotency-Key": Secret(alert.runId)]
+        _ = try sender.send(HTTPRequest(method: "POST", url: url, headers: headers, body: body, timeoutSeconds: 10))
     }
 }
 

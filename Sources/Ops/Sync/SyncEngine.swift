@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 import Project
 import GRDB
 import Warehouse
@@ -84,7 +85,7 @@ public struct HTTPSyncDestination: SyncDestination {
         var all = headers
         all["Content-Type"] = Secret("application/json")
         all["Idempotency-Key"] = Secret(batch.idempotencyKey)
-        _ = try sender.send(HTTPRequest(url: url, method: "POST", headers: all, body: batch.body, timeoutSeconds: timeoutSeconds), onRetry: onRetry)
+        _ = try sender.send(HTTPRequest(method: "POST", url: url, headers: all, body: batch.body, timeoutSeconds: timeoutSeconds), onRetry: onRetry)
     }
 }
 

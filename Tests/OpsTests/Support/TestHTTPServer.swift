@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import HTTPClient
 @testable import Ops
 
 /// The recording, failure-injecting HTTP server of `http_server.py`, started on 127.0.0.1 for one test.
@@ -49,11 +50,11 @@ final class TestHTTPServer: @unchecked Sendable {
     /// The failures to inject, one action per incoming request.
     func plan(_ actions: [String]) throws {
         let body = try JSONSerialization.data(withJSONObject: actions)
-        _ = try URLSessionTransport().send(HTTPRequest(url: Secret(url("/_plan")), body: body, timeoutSeconds: 5))
+        _ = try URLSessionTransport().send(HTTPRequest(method: "POST", url: Secret(url("/_plan")), body: body, timeoutSeconds: 5))
     }
 
     func state() throws -> State {
-        let response = try URLSessionTransport().send(HTTPRequest(url: Secret(url("/_state")), method: "GET", body: Data(), timeoutSeconds: 5))
+        let response = try URLSessionTransport().send(HTTPRequest(method: "GET", url: Secret(url("/_state")), timeoutSeconds: 5))
         return try JSONDecoder().decode(State.self, from: response.body)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPClient
 import Warehouse
 @testable import WarehouseBigQuery
 
@@ -118,8 +119,8 @@ struct BigQueryTestEnvironment: Sendable {
     @discardableResult
     func control(_ path: String, _ body: Any? = nil, method: String = "POST") throws -> Any {
         let data = try body.map { try JSONSerialization.data(withJSONObject: $0) } ?? Data()
-        let response = try URLSessionBigQueryTransport().send(
-            BigQueryHTTPRequest(method: method, url: endpoint + path, headers: ["Content-Type": "application/json"], body: data))
+        let response = try URLSessionTransport().send(HTTPRequest(method: method, url: Secret(endpoint + path),
+                                                                  headers: ["Content-Type": Secret("application/json")], body: data))
         return (try? JSONSerialization.jsonObject(with: response.body, options: [.fragmentsAllowed])) ?? [:]
     }
 

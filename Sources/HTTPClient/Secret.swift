@@ -1,5 +1,3 @@
-import Foundation
-
 /// A secret value (a token, a webhook URL, a password) that never prints.
 ///
 /// `description`, `debugDescription`, string interpolation and `dump` all show `<redacted>`;
@@ -8,9 +6,9 @@ import Foundation
 /// out of its description.
 ///
 /// ```swift
-/// let token = try Secret.fromEnvironment("WMS_TOKEN")
+/// let token = Secret(environment["WMS_TOKEN"] ?? "")
 /// print(token)                     // <redacted>
-/// request.setValue("Bearer " + token.reveal(), forHTTPHeaderField: "Authorization")
+/// request.headers["Authorization"] = Secret("Bearer " + token.reveal())
 /// ```
 public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     private let value: String
@@ -23,15 +21,6 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
     public var description: String { "<redacted>" }
     public var debugDescription: String { "Secret(<redacted>)" }
     public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
-
-    /// The value of an environment variable as a secret.
-    /// - Throws: ``OpsError`` `.config` when the variable is unset or empty (its name is given, never a value).
-    public static func fromEnvironment(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Secret {
-        guard let value = environment[name], !value.isEmpty else {
-            throw OpsError(.config, "the environment variable \(name) is not set", hint: "export \(name)=… before running")
-        }
-        return Secret(value)
-    }
 }
 
 /// Removes known secret values from text before it is logged or stored (error messages from
@@ -39,11 +28,14 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
 public struct Redactor: Sendable {
     private var secrets: [String]
 
+    /// - Parameter secrets: the values to hide; values shorter than 4 characters are ignored
+    ///   (replacing them would mangle ordinary text without hiding anything worth hiding).
     public init(_ secrets: [Secret] = []) {
         // Longest first so that a secret containing another is replaced whole.
         self.secrets = secrets.map { $0.reveal() }.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
     }
 
+    /// Adds one more value to hide (ignored when shorter than 4 characters or already known).
     public mutating func add(_ secret: Secret) {
         let value = secret.reveal()
         guard value.count >= 4, !secrets.contains(value) else { return }
