@@ -142,7 +142,14 @@ extension PostgresTypes {
     /// `timestamptz`, `STRUCT` → `jsonb` …), so the catalog reads the same types back
     /// (``SQLType/init(postgres:udtName:)``). A name BigQuery does not know is used as written.
     public static func columnType(forBigQuery logical: String) -> String {
-        guard let type = SQLType(logical: logical.trimmingCharacters(in: .whitespaces)) else { return logical }
+        let name = logical.trimmingCharacters(in: .whitespaces)
+        // `ARRAY<T>`: the element's storage as a PostgreSQL array (the logical-name parser keeps
+        // only that it is an array).
+        if name.uppercased().hasPrefix("ARRAY<"), name.hasSuffix(">") {
+            let element = columnType(forBigQuery: String(name.dropFirst(6).dropLast()))
+            return element.hasSuffix("[]") || element == String(name.dropFirst(6).dropLast()) ? logical : element + "[]"
+        }
+        guard let type = SQLType(logical: name) else { return logical }
         return storage(of: type) ?? logical
     }
 
