@@ -20,6 +20,9 @@ import Warehouse
 /// on that connection and join the transaction; a nested call becomes a savepoint.
 ///
 /// Relations are written as dbt-postgres writes them: every part quoted, `"db"."schema"."name"`.
+/// With `dialect: bigquery` in the target, models are BigQuery SQL translated to PostgreSQL and
+/// names are written BigQuery's way (see `PostgresAdapter+BigQuery.swift`); the adapter's own
+/// statements always use ``nativeRender(_:)`` and ``nativeQuote(_:)``.
 ///
 /// Round trips: a model built through ``materialize(_:)`` costs one (an incremental run two),
 /// whatever number of statements dbt-postgres's materialization has — they go to the server as one

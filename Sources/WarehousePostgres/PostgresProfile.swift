@@ -15,6 +15,7 @@ import Warehouse
 ///   dbname: analytics
 ///   schema: dev
 ///   threads: 4
+///   dialect: bigquery   # optional: the models are BigQuery SQL (translated before they run)
 /// ```
 ///
 /// The password is rendered by the profile loader (`env_var`) before it reaches here and is never
