@@ -37,7 +37,7 @@ let package = Package(
         // libpq, PostgreSQL's C client library (system package, found through pkg-config).
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // The PostgreSQL warehouse (libpq).
-        .target(name: "WarehousePostgres", dependencies: ["Warehouse", "CLibPQ"]),
+        .target(name: "WarehousePostgres", dependencies: ["Warehouse", "SQL", "CLibPQ"]),
         // The BigQuery warehouse: REST API v2 over Foundation's URLSession, RS256 from swift-crypto.
         .target(name: "WarehouseBigQuery", dependencies: [
             "Warehouse", "HTTPClient", .product(name: "Crypto", package: "swift-crypto"),

@@ -32,8 +32,13 @@ extension PostgresAdapter {
     /// Joins the transaction open on this thread (the runner's, with the model's hooks); the
     /// previous relation is intact whenever this throws.
     /// - Throws: ``WarehouseError`` with PostgreSQL's message, or `.unsupported` for a strategy
-    ///   dbt-postgres does not have.
+    ///   dbt-postgres does not have; with `dialect: bigquery`, the translator's error.
     public func materialize(_ build: ModelBuild) throws -> Materialized? {
+        var build = build
+        if translatesBigQuery, ["table", "view", "incremental"].contains(build.materialized) {
+            // BigQuery SQL (`dialect: bigquery`): the query translated, the rest as dbt-postgres.
+            build.compiledSQL = try modelQuery(build.compiledSQL)
+        }
         switch build.materialized {
         case "table", "view":
             // One multi-statement round trip: atomic on its own (PostgreSQL runs it as one
@@ -91,6 +96,6 @@ extension PostgresAdapter {
     /// dbt-postgres's `create [unlogged] table … as (…)` (`postgres__create_table_as`).
     func createTableAsSQL(_ relation: Relation, _ sql: String, unlogged: Bool) -> String {
         guard unlogged else { return createTableAsSQL(relation, sql) }
-        return "\n  create unlogged table \(render(relation))\n  \n  \n    as\n  \n  (\n    \(Self.trimmedStatement(sql))\n  )"
+        return "\n  create unlogged table \(nativeRender(relation))\n  \n  \n    as\n  \n  (\n    \(Self.trimmedStatement(sql))\n  )"
     }
 }

@@ -32,7 +32,7 @@ extension PostgresAdapter {
         // dbt drops leftovers of an earlier failed run first.
         var plan = BuildPlan()
         for stale in [intermediate, backup] {
-            if let kind = kinds[stale.identifier] { plan.statements.append(Self.dropSQL(render(stale), kind: kind)) }
+            if let kind = kinds[stale.identifier] { plan.statements.append(Self.dropSQL(nativeRender(stale), kind: kind)) }
         }
         if existing == nil {
             plan.responseIndex = plan.statements.count
@@ -47,12 +47,12 @@ extension PostgresAdapter {
 
         // Round trip 1: the new rows in a temporary table, and the columns of both relations.
         let temporary = Self.temporaryIdentifier(for: target.identifier, at: Date())
-        let createTemporary = "\n  create temporary table \(quote(temporary))\n  \n  \n    as\n  \n  (\n    \(Self.trimmedStatement(build.compiledSQL))\n  )"
+        let createTemporary = "\n  create temporary table \(nativeQuote(temporary))\n  \n  \n    as\n  \n  (\n    \(Self.trimmedStatement(build.compiledSQL))\n  )"
         let staging = plan.statements + [createTemporary]
         let results: [PostgresResult]
         do {
             results = try withConnection {
-                try $0.executeAll((staging + [columnsSQL(target: render(target), source: quote(temporary))]).joined(separator: ";\n"))
+                try $0.executeAll((staging + [columnsSQL(target: nativeRender(target), source: nativeQuote(temporary))]).joined(separator: ";\n"))
             }
         } catch {
             relationCache.invalidate(schema: target.schema)
@@ -69,9 +69,9 @@ extension PostgresAdapter {
         // Round trip 2: widen, apply on_schema_change, merge, drop the temporary table.
         var statements = try columnChanges(build, target: target, source: sourceColumns, targetColumns: &targetColumns)
         let destination = statements.schemaChanged ? sourceColumns : targetColumns
-        let main = strategySQL(strategy, build: build, target: render(target), source: quote(temporary),
+        let main = strategySQL(strategy, build: build, target: nativeRender(target), source: nativeQuote(temporary),
                                columns: destination.map(\.name))
-        var second = BuildPlan(statements: statements.sql + [main.sql, "drop table if exists \(quote(temporary))"])
+        var second = BuildPlan(statements: statements.sql + [main.sql, "drop table if exists \(nativeQuote(temporary))"])
         second.responseIndex = statements.sql.count + main.results - 1
         let built = try run(second, schema: target.schema)
         statements.sql = staging + statements.sql + [main.sql]
@@ -125,15 +125,15 @@ extension PostgresAdapter {
     /// size) then `process_schema_changes` for `on_schema_change`.
     private func columnChanges(_ build: ModelBuild, target: Relation, source: [Column],
                                targetColumns: inout [Column]) throws -> (sql: [String], schemaChanged: Bool) {
-        let rendered = render(target)
+        let rendered = nativeRender(target)
         var sql: [String] = []
         func alterType(_ name: String, to type: String) -> String {
             // dbt's `default__alter_column_type`: a new column, copy, drop, rename.
-            let temporary = quote(name + "__dbt_alter")
+            let temporary = nativeQuote(name + "__dbt_alter")
             return "alter table \(rendered) add column \(temporary) \(type);\n"
-                + "update \(rendered) set \(temporary) = \(quote(name));\n"
-                + "alter table \(rendered) drop column \(quote(name)) cascade;\n"
-                + "alter table \(rendered) rename column \(temporary) to \(quote(name))"
+                + "update \(rendered) set \(temporary) = \(nativeQuote(name));\n"
+                + "alter table \(rendered) drop column \(nativeQuote(name)) cascade;\n"
+                + "alter table \(rendered) rename column \(temporary) to \(nativeQuote(name))"
         }
         let sourceByName = Dictionary(source.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for (index, column) in targetColumns.enumerated() {
@@ -170,8 +170,8 @@ extension PostgresAdapter {
                 """)
         case "append_new_columns", "sync_all_columns":
             let sync = policy == "sync_all_columns"
-            var clauses = added.map { "add column \(quote($0.name)) \($0.dataType)" }
-            if sync { clauses += removed.map { "drop column \(quote($0.name))" } }
+            var clauses = added.map { "add column \(nativeQuote($0.name)) \($0.dataType)" }
+            if sync { clauses += removed.map { "drop column \(nativeQuote($0.name))" } }
             if !clauses.isEmpty { sql.append("alter table \(rendered)\n    " + clauses.joined(separator: ",\n    ")) }
             if sync { sql += retyped.map { alterType($0.name, to: $0.dataType) } }
             return (sql, true)
@@ -190,7 +190,7 @@ extension PostgresAdapter {
     /// The strategy's SQL, as dbt's macros write it, and how many results it gives.
     func strategySQL(_ strategy: String, build: ModelBuild, target: String, source: String,
                      columns: [String]) -> (sql: String, results: Int) {
-        let csv = columns.map(quote).joined(separator: ", ")
+        let csv = columns.map(nativeQuote).joined(separator: ", ")
         let predicates = (build.config["incremental_predicates"] ?? build.config["predicates"])?.list?.compactMap(\.string) ?? []
         let insert = "insert into \(target) (\(csv))\n    (\n        select \(csv)\n        from \(source)\n    )"
         switch strategy {
@@ -221,7 +221,7 @@ extension PostgresAdapter {
         } else {
             conditions.append("(DBT_INTERNAL_SOURCE.\(build.uniqueKey[0]) = DBT_INTERNAL_DEST.\(build.uniqueKey[0]))")
         }
-        let csv = columns.map(quote).joined(separator: ", ")
+        let csv = columns.map(nativeQuote).joined(separator: ", ")
         var sql = "merge into \(target) as DBT_INTERNAL_DEST\n        using \(source) as DBT_INTERNAL_SOURCE\n"
             + "        on (" + conditions.joined(separator: ") and (") + ")\n"
         if !build.uniqueKey.isEmpty {
@@ -240,6 +240,6 @@ extension PostgresAdapter {
             return only
         }
         let excluded = Set((build.config["merge_exclude_columns"]?.list?.compactMap(\.string) ?? []).map { $0.lowercased() })
-        return columns.filter { !excluded.contains($0.lowercased()) }.map(quote)
+        return columns.filter { !excluded.contains($0.lowercased()) }.map(nativeQuote)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SQL
 import Warehouse
 
 // The table and view materializations as dbt-postgres runs them
@@ -17,12 +18,12 @@ extension PostgresAdapter {
 
     /// dbt-postgres's `create table … as (…)`.
     public func createTableAsSQL(_ relation: Relation, _ sql: String) -> String {
-        "\n  create  table \(render(relation))\n  \n  \n    as\n  \n  (\n    \(Self.trimmedStatement(sql))\n  )"
+        "\n  create  table \(nativeRender(relation))\n  \n  \n    as\n  \n  (\n    \(Self.trimmedStatement(sql))\n  )"
     }
 
     /// dbt-postgres's `create view … as (…)`.
     public func createViewAsSQL(_ relation: Relation, _ sql: String) -> String {
-        "\n  create view \(render(relation))\n    \n    \n  as (\n    \(Self.trimmedStatement(sql))\n  )"
+        "\n  create view \(nativeRender(relation))\n    \n    \n  as (\n    \(Self.trimmedStatement(sql))\n  )"
     }
 
     /// Builds the table `target` from a query as dbt-postgres does, in one transaction (a
@@ -31,18 +32,20 @@ extension PostgresAdapter {
     /// the new one in, drop the backup `cascade`. Readers see the old table until the commit.
     /// Views that depend on the old relation are dropped with it (PostgreSQL binds views to
     /// tables, not names; dbt-postgres behaves the same and the run rebuilds them downstream).
-    /// When the query fails the old relation stays as it was.
+    /// When the query fails the old relation stays as it was. With `dialect: bigquery` the query
+    /// is BigQuery SQL, translated first.
     /// - Returns: PostgreSQL's answer to the `create table` (`SELECT <rows>`) and the statements.
-    /// - Throws: ``WarehouseError`` with PostgreSQL's message.
+    /// - Throws: ``WarehouseError`` with PostgreSQL's message, or the translator's.
     public func replaceTable(_ target: Relation, withSelect sql: String) throws -> Materialized {
-        try swap(target, create: createTableAsSQL(intermediateRelation(for: target), sql))
+        try swap(target, create: createTableAsSQL(intermediateRelation(for: target), modelQuery(sql)))
     }
 
     /// Replaces the view `target` as dbt-postgres does: `create view <target>__dbt_tmp`, then the
-    /// same rename swap as ``replaceTable(_:withSelect:)``, in one transaction.
+    /// same rename swap as ``replaceTable(_:withSelect:)``, in one transaction. With
+    /// `dialect: bigquery` the query is BigQuery SQL, translated first.
     /// - Returns: `CREATE VIEW` and the statements run.
     public func replaceView(_ target: Relation, withSelect sql: String) throws -> Materialized {
-        try swap(target, create: createViewAsSQL(intermediateRelation(for: target), sql))
+        try swap(target, create: createViewAsSQL(intermediateRelation(for: target), modelQuery(sql)))
     }
 
     private func swap(_ target: Relation, create: String) throws -> Materialized {
@@ -66,31 +69,37 @@ extension PostgresAdapter {
         let backup = backupRelation(for: target)
         var plan = BuildPlan()
         for stale in [intermediate, backup] {
-            if let kind = kinds[stale.identifier] { plan.statements.append(Self.dropSQL(render(stale), kind: kind)) }
+            if let kind = kinds[stale.identifier] { plan.statements.append(Self.dropSQL(nativeRender(stale), kind: kind)) }
         }
         plan.responseIndex = plan.statements.count
         plan.statements.append(create)
         if let old = kinds[target.identifier] {
             // `if exists`: a view the cache lists may have gone since, dropped `cascade` with a
             // table it read (PostgreSQL binds views to tables); then there is nothing to move.
-            plan.statements.append(Self.renameSQL(render(target), to: quote(backup.identifier), kind: old, ifExists: true))
+            plan.statements.append(Self.renameSQL(nativeRender(target), to: nativeQuote(backup.identifier), kind: old, ifExists: true))
         }
-        plan.statements.append(Self.renameSQL(render(intermediate), to: quote(target.identifier), kind: isView ? .view : .table))
+        plan.statements.append(Self.renameSQL(nativeRender(intermediate), to: nativeQuote(target.identifier), kind: isView ? .view : .table))
         if let old = kinds[target.identifier] {
-            plan.statements.append(Self.dropSQL(render(backup), kind: old))
+            plan.statements.append(Self.dropSQL(nativeRender(backup), kind: old))
         }
         plan.changes = [(target.identifier, isView ? .view : .table), (intermediate.identifier, nil), (backup.identifier, nil)]
         return plan
     }
 
-    /// `create table <relation> ("name" type, …)` with ``PostgresTypes/columnType(for:)``.
+    /// `create table <relation> ("name" type, …)` with ``PostgresTypes/columnType(for:)``, or
+    /// with `dialect: bigquery` ``PostgresTypes/columnType(forBigQuery:)`` (seeds and loads then
+    /// give BigQuery types: `INT64`, `STRING`, `TIMESTAMP` …).
     public func createTable(_ relation: Relation, columns: [Column]) throws {
         guard !columns.isEmpty else {
             throw WarehouseError(.query, "cannot create \(relation) without columns")
         }
-        let definitions = columns.map { "\(quote($0.name)) \(PostgresTypes.columnType(for: $0.dataType))" }
+        let bigQuery = translatesBigQuery
+        let definitions = columns.map { column in
+            let type = bigQuery ? PostgresTypes.columnType(forBigQuery: column.dataType) : PostgresTypes.columnType(for: column.dataType)
+            return "\(nativeQuote(column.name)) \(type)"
+        }
         relationCache.invalidate(schema: relation.schema)
-        try execute("create table \(render(relation)) (\(definitions.joined(separator: ", ")))")
+        try executeNative("create table \(nativeRender(relation)) (\(definitions.joined(separator: ", ")))")
     }
 
     /// Loads rows with `COPY <relation> (<columns>) FROM STDIN` (text format): one round trip of
@@ -113,7 +122,7 @@ extension PostgresAdapter {
             }
             data.append(10)
         }
-        let sql = "copy \(render(relation)) (\(columns.map(quote).joined(separator: ", "))) from stdin"
+        let sql = "copy \(nativeRender(relation)) (\(columns.map(nativeQuote).joined(separator: ", "))) from stdin"
         return try withConnection { try $0.copyIn(sql, data: data) }
     }
 

@@ -64,7 +64,8 @@ extension PostgresAdapter {
     }
 
     /// The columns in order, with `format_type`'s names (`integer`, `character varying(10)`,
-    /// `numeric(12,2)`, `timestamp without time zone`). Empty when the relation does not exist.
+    /// `numeric(12,2)`, `timestamp without time zone`); with `dialect: bigquery`, BigQuery's
+    /// names (`INT64`, `NUMERIC`, `TIMESTAMP` …). Empty when the relation does not exist.
     public func columns(of relation: Relation) throws -> [Column] {
         let sql = """
             select a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)
@@ -75,7 +76,13 @@ extension PostgresAdapter {
             order by a.attnum
             """
         let result = try withConnection { try $0.execute(sql, parameters: [relation.schema, relation.identifier]) }
-        return result.rows.map { Column(name: $0[0] ?? "", dataType: $0[1] ?? "") }
+        let bigQuery = translatesBigQuery
+        return result.rows.map { row in
+            let type = row[1] ?? ""
+            // In the BigQuery dialect, BigQuery's names (`INT64`, `STRING` …) where there is one.
+            let reported = bigQuery ? PostgresTypes.bigQueryType(ofPostgres: type).map(PostgresTypes.bigQueryName) ?? type : type
+            return Column(name: row[0] ?? "", dataType: reported)
+        }
     }
 
     /// `create schema if not exists "schema"`, once per schema and adapter. Two builders racing
@@ -84,7 +91,7 @@ extension PostgresAdapter {
     public func createSchema(_ schema: String) throws {
         if let pinned = pool.pinned() {
             guard !isKnownSchema(schema), !pinned.schemasCreatedInTransaction.contains(schema) else { return }
-            try execute("create schema if not exists \(quote(schema))")
+            try executeNative("create schema if not exists \(nativeQuote(schema))")
             pinned.schemasCreatedInTransaction.append(schema)
             return
         }
@@ -92,9 +99,9 @@ extension PostgresAdapter {
         schemaCreationLock.lock()
         defer { schemaCreationLock.unlock() }
         guard !isKnownSchema(schema) else { return }
-        let sql = "create schema if not exists \(quote(schema))"
+        let sql = "create schema if not exists \(nativeQuote(schema))"
         do {
-            try execute(sql)
+            try executeNative(sql)
         } catch let error as WarehouseError where error.kind == .query {
             // `if not exists` is not atomic: another process creating it wins with a unique violation.
             let exists = try withConnection {
@@ -110,7 +117,7 @@ extension PostgresAdapter {
     public func dropRelation(_ relation: Relation) throws {
         relationCache.invalidate(schema: relation.schema)
         guard let kind = try kinds(schema: relation.schema, identifiers: [relation.identifier])[relation.identifier] else { return }
-        try execute(Self.dropSQL(render(relation), kind: kind))
+        try executeNative(Self.dropSQL(nativeRender(relation), kind: kind))
     }
 
     /// `alter <kind> <from> rename to "<to.identifier>"` (same schema).
@@ -120,7 +127,7 @@ extension PostgresAdapter {
         guard let kind = try kinds(schema: from.schema, identifiers: [from.identifier])[from.identifier] else {
             throw WarehouseError(.notFound, "cannot rename \(from): it does not exist")
         }
-        try execute(Self.renameSQL(render(from), to: quote(to.identifier), kind: kind))
+        try executeNative(Self.renameSQL(nativeRender(from), to: nativeQuote(to.identifier), kind: kind))
     }
 
     static func dropSQL(_ rendered: String, kind: Relation.Kind) -> String {

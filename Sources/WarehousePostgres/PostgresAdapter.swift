@@ -20,6 +20,9 @@ import Warehouse
 /// on that connection and join the transaction; a nested call becomes a savepoint.
 ///
 /// Relations are written as dbt-postgres writes them: every part quoted, `"db"."schema"."name"`.
+/// With `dialect: bigquery` in the target, models are BigQuery SQL translated to PostgreSQL and
+/// names are written BigQuery's way (see `PostgresAdapter+BigQuery.swift`); the adapter's own
+/// statements always use ``nativeRender(_:)`` and ``nativeQuote(_:)``.
 ///
 /// Round trips: a model built through ``materialize(_:)`` costs one (an incremental run two),
 /// whatever number of statements dbt-postgres's materialization has — they go to the server as one
@@ -31,7 +34,9 @@ import Warehouse
 /// thread at a time.
 public final class PostgresAdapter: Adapter, @unchecked Sendable {
     public let type = "postgres"
-    public let dialect = "postgres"
+    /// `postgres`, or `bigquery` when the target says `dialect: bigquery` (models in BigQuery SQL,
+    /// translated before they run: see ``translatesBigQuery``).
+    public let dialect: String
     /// The target (never printed with its password).
     public let profile: PostgresProfile
 
@@ -51,6 +56,7 @@ public final class PostgresAdapter: Adapter, @unchecked Sendable {
     /// - Throws: ``WarehouseError`` (`connection`).
     public init(profile: PostgresProfile) throws {
         self.profile = profile
+        dialect = profile.dialect
         pool = ConnectionPool(profile: profile, statistics: statistics)
         let first = try pool.checkout()
         pool.checkin(first.connection)
@@ -66,17 +72,19 @@ public final class PostgresAdapter: Adapter, @unchecked Sendable {
     /// Runs one or more `;`-separated statements and returns the response of the last one
     /// (dbt-postgres's: the command tag, e.g. `INSERT 0 3`, and its row count).
     ///
-    /// Outside ``transaction(_:)`` the statements commit on their own (autocommit).
+    /// Outside ``transaction(_:)`` the statements commit on their own (autocommit). The SQL is
+    /// PostgreSQL's, never translated (``execute(_:)`` translates BigQuery SQL first).
     /// - Throws: ``WarehouseError`` with PostgreSQL's message and the failing SQL.
     @discardableResult
-    public func execute(_ sql: String) throws -> AdapterResponse {
+    public func executeNative(_ sql: String) throws -> AdapterResponse {
         try withConnection { try $0.execute(sql).response }
     }
 
     /// Runs a query and returns its columns (with PostgreSQL's type names) and at most `limit` rows.
-    /// Several statements are allowed: the rows of the last one are returned.
+    /// Several statements are allowed: the rows of the last one are returned. The SQL is
+    /// PostgreSQL's, never translated (``query(_:limit:)`` translates BigQuery SQL first).
     /// - Throws: ``WarehouseError`` with PostgreSQL's message.
-    public func query(_ sql: String, limit: Int?) throws -> QueryResult {
+    public func queryNative(_ sql: String, limit: Int?) throws -> QueryResult {
         let result = try withConnection { try $0.execute(sql) }
         return Self.queryResult(result, limit: limit)
     }
@@ -210,18 +218,34 @@ public final class PostgresAdapter: Adapter, @unchecked Sendable {
 
     /// dbt-postgres's rendering: every part quoted, the database first — the target's `dbname`
     /// when the relation has none (dbt gives every node and source the target database by
-    /// default, so `source()` renders `"analytics"."raw"."orders"`).
+    /// default, so `source()` renders `"analytics"."raw"."orders"`). With `dialect: bigquery`,
+    /// BigQuery's form `` `schema`.`identifier` `` (the translator makes it `"schema"."identifier"`;
+    /// the database is the connection's, so it is left out), so SQL built from it is BigQuery SQL.
     public func render(_ relation: Relation) -> String {
-        var parts: [String] = []
-        let database = relation.database.flatMap { $0.isEmpty ? nil : $0 } ?? profile.dbname
-        parts.append(quote(database))
-        parts.append(quote(relation.schema))
-        parts.append(quote(relation.identifier))
-        return parts.joined(separator: ".")
+        guard translatesBigQuery else { return nativeRender(relation) }
+        return Self.backtickIdentifier(relation.schema) + "." + Self.backtickIdentifier(relation.identifier)
     }
 
-    /// `"name"`, with `"` doubled (PostgreSQL's quoted identifiers keep case and any character).
-    public func quote(_ identifier: String) -> String { Self.quoteIdentifier(identifier) }
+    /// `"name"`, with `"` doubled (PostgreSQL's quoted identifiers keep case and any character);
+    /// with `dialect: bigquery`, `` `name` `` (BigQuery's quoting, see ``render(_:)``).
+    public func quote(_ identifier: String) -> String {
+        translatesBigQuery ? Self.backtickIdentifier(identifier) : Self.quoteIdentifier(identifier)
+    }
+
+    /// `"db"."schema"."name"`: the PostgreSQL name of a relation, whatever the dialect (the
+    /// adapter's own DDL and DML use it).
+    public func nativeRender(_ relation: Relation) -> String {
+        let database = relation.database.flatMap { $0.isEmpty ? nil : $0 } ?? profile.dbname
+        return [database, relation.schema, relation.identifier].map(Self.quoteIdentifier).joined(separator: ".")
+    }
+
+    /// `"name"`: a PostgreSQL quoted identifier, whatever the dialect.
+    public func nativeQuote(_ identifier: String) -> String { Self.quoteIdentifier(identifier) }
+
+    /// `` `name` `` with `` ` `` and `\` escaped (BigQuery's quoted identifiers).
+    static func backtickIdentifier(_ identifier: String) -> String {
+        "`" + identifier.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "`", with: "\\`") + "`"
+    }
 
     static func quoteIdentifier(_ identifier: String) -> String {
         "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""

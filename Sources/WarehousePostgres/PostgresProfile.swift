@@ -15,6 +15,7 @@ import Warehouse
 ///   dbname: analytics
 ///   schema: dev
 ///   threads: 4
+///   dialect: bigquery   # optional: the models are BigQuery SQL (translated before they run)
 /// ```
 ///
 /// The password is rendered by the profile loader (`env_var`) before it reaches here and is never
@@ -46,6 +47,10 @@ public struct PostgresProfile: Sendable, CustomStringConvertible {
     public var role: String?
     /// Reported to the server as `application_name`.
     public var applicationName: String
+    /// The SQL the models are written in: `postgres` (the default) or `bigquery` (translated to
+    /// PostgreSQL before it runs; see ``PostgresAdapter/translatesBigQuery``). Such connections
+    /// run with `TimeZone=UTC`, BigQuery's zone for TIMESTAMP arithmetic and printing.
+    public var dialect: String
 
     /// Reads the target's settings (every value as text, as the runner hands them over).
     /// - Throws: ``WarehouseError`` (`connection`) naming the missing or malformed key.
@@ -75,6 +80,12 @@ public struct PostgresProfile: Sendable, CustomStringConvertible {
         retries = max(0, try integer("retries", default: 1))
         role = settings["role"].flatMap { $0.isEmpty || $0 == "None" ? nil : $0 }
         applicationName = settings["application_name"] ?? "opsflow"
+        switch (settings["dialect"] ?? "").lowercased() {
+        case "", "postgres", "postgresql", "none": dialect = "postgres"
+        case "bigquery": dialect = "bigquery"
+        case let other:
+            throw WarehouseError(.connection, "the postgres target's 'dialect' must be postgres or bigquery, not '\(other)'")
+        }
     }
 
     /// libpq connection keywords and values (`PQconnectdbParams`), password included.
@@ -86,11 +97,16 @@ public struct PostgresProfile: Sendable, CustomStringConvertible {
         if let password, !password.isEmpty { parameters.append(("password", password)) }
         if let sslmode { parameters.append(("sslmode", sslmode)) }
         if keepalivesIdle > 0 { parameters.append(("keepalives_idle", String(keepalivesIdle))) }
+        var options: [String] = []
         if let searchPath {
             // libpq `options`: spaces separate options, so escape the ones in the value.
             let escaped = searchPath.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: " ", with: "\\ ")
-            parameters.append(("options", "-c search_path=\(escaped)"))
+            options.append("-c search_path=\(escaped)")
         }
+        // BigQuery SQL assumes UTC (TIMESTAMP literals, DATE(ts), EXTRACT); set at connect time,
+        // so every pooled connection has it without a round trip.
+        if dialect == "bigquery" { options.append("-c TimeZone=UTC") }
+        if !options.isEmpty { parameters.append(("options", options.joined(separator: " "))) }
         return parameters
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SQL
 import Warehouse
 
 /// Type mapping between OpsFlow's logical types, PostgreSQL's types and ``Cell`` values.
@@ -128,6 +129,75 @@ public enum PostgresTypes {
                 out.append(hex[Int(byte >> 4)])
                 out.append(hex[Int(byte & 0x0f)])
             }
+        }
+    }
+}
+
+// MARK: - BigQuery types (`dialect: bigquery`)
+
+extension PostgresTypes {
+    /// The PostgreSQL type a column of BigQuery type `logical` is created with when the target's
+    /// dialect is BigQuery: the storage the SQL translator uses (`INT64` → `bigint`, `FLOAT64` →
+    /// `double precision`, `NUMERIC` → `numeric`, `DATETIME` → `timestamp`, `TIMESTAMP` →
+    /// `timestamptz`, `STRUCT` → `jsonb` …), so the catalog reads the same types back
+    /// (``SQLType/init(postgres:udtName:)``). A name BigQuery does not know is used as written.
+    public static func columnType(forBigQuery logical: String) -> String {
+        let name = logical.trimmingCharacters(in: .whitespaces)
+        // `ARRAY<T>`: the element's storage as a PostgreSQL array (the logical-name parser keeps
+        // only that it is an array).
+        if name.uppercased().hasPrefix("ARRAY<"), name.hasSuffix(">") {
+            let element = columnType(forBigQuery: String(name.dropFirst(6).dropLast()))
+            return element.hasSuffix("[]") || element == String(name.dropFirst(6).dropLast()) ? logical : element + "[]"
+        }
+        guard let type = SQLType(logical: name) else { return logical }
+        return storage(of: type) ?? logical
+    }
+
+    static func storage(of type: SQLType) -> String? {
+        switch type {
+        case .int64: return "bigint"
+        case .float64: return "double precision"
+        case .numeric, .bignumeric: return "numeric"
+        case .bool: return "boolean"
+        case .string: return "text"
+        case .bytes: return "bytea"
+        case .date: return "date"
+        case .datetime: return "timestamp"
+        case .time: return "time"
+        case .timestamp: return "timestamptz"
+        case .interval: return "interval"
+        case .json, .structure: return "jsonb"
+        case .array(let element):
+            guard let element, let inner = storage(of: element) else { return nil }
+            return inner + "[]"
+        }
+    }
+
+    /// The BigQuery type of a PostgreSQL type as `format_type` prints it (`bigint`,
+    /// `character varying(10)`, `numeric(12,2)`, `timestamp with time zone`, `text[]`), or nil.
+    public static func bigQueryType(ofPostgres formatted: String) -> SQLType? {
+        var name = formatted.trimmingCharacters(in: .whitespaces).lowercased()
+        if name.hasSuffix("[]") {
+            let element = bigQueryType(ofPostgres: String(name.dropLast(2)))
+            if element == nil { return nil }
+            if case .array = element { return nil }
+            return .array(element)
+        }
+        // Modifiers: `character varying(10)`, `numeric(12,2)`, `timestamp(3) with time zone`.
+        while let open = name.firstIndex(of: "("), let close = name[open...].firstIndex(of: ")") {
+            name.removeSubrange(open...close)
+        }
+        name = name.split(separator: " ").joined(separator: " ")
+        return SQLType(postgres: name)
+    }
+
+    /// BigQuery's name of a type as a column reports it: `INT64`, `ARRAY`, `STRUCT` (as the
+    /// embedded warehouse reports translated columns).
+    static func bigQueryName(_ type: SQLType) -> String {
+        switch type {
+        case .array: return "ARRAY"
+        case .structure: return "STRUCT"
+        default: return type.description
         }
     }
 }
