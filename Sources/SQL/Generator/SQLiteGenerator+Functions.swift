@@ -446,42 +446,4 @@ extension SQLiteGenerator {
         }
         return Typed(sql, type)
     }
-
-    func window(_ window: Window, scope: Scope, at: SourceLocation) throws -> String {
-        var window = window
-        if let name = window.name {
-            guard let named = windowDefinitions[name.lowercased()] else {
-                throw SQLError(.semantic, construct: "window", message: "unknown window \(name)", location: at)
-            }
-            if window.partitionBy.isEmpty { window.partitionBy = named.partitionBy }
-            if window.orderBy.isEmpty { window.orderBy = named.orderBy }
-            if window.frame == nil { window.frame = named.frame }
-            window.name = named.name
-            if named.name != nil { return try self.window(window, scope: scope, at: at) }
-        }
-        var parts: [String] = []
-        if !window.partitionBy.isEmpty {
-            parts.append("PARTITION BY " + (try window.partitionBy.map { try expression($0, scope: scope).sql }.joined(separator: ", ")))
-        }
-        if !window.orderBy.isEmpty {
-            parts.append("ORDER BY " + (try orderItems(window.orderBy, scope: scope, outputColumns: [], isCompound: false)))
-        }
-        if let frame = window.frame {
-            func bound(_ b: Window.Bound) throws -> String {
-                switch b {
-                case .unboundedPreceding: return "UNBOUNDED PRECEDING"
-                case .unboundedFollowing: return "UNBOUNDED FOLLOWING"
-                case .currentRow: return "CURRENT ROW"
-                case .preceding(let e): return try expression(e, scope: scope).sql + " PRECEDING"
-                case .following(let e): return try expression(e, scope: scope).sql + " FOLLOWING"
-                }
-            }
-            if let end = frame.end {
-                parts.append("\(frame.unit) BETWEEN \(try bound(frame.start)) AND \(try bound(end))")
-            } else {
-                parts.append("\(frame.unit) \(try bound(frame.start))")
-            }
-        }
-        return parts.joined(separator: " ")
-    }
 }
