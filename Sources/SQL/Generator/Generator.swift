@@ -55,8 +55,12 @@ protocol SQLGenerator: AnyObject {
     /// Appends GROUP BY and HAVING to `rest`; returns the whole SELECT when the dialect rewrites it
     /// (a ROLLUP it cannot write), else nil.
     func grouping(select: Select, head: String, items: [(sql: String, column: SQLColumn)], groupSQL: [String], rest: inout String, scope: Scope) throws -> String?
-    /// The `*` entries of an UNNEST source: its value and offset columns.
-    func unnestStarEntries(_ source: Source, location: SourceLocation) throws -> [(sql: String, column: SQLColumn)]
+    /// Refuses `*` over an UNNEST whose elements the dialect cannot spread into columns.
+    func checkStarOverUnnest(_ source: Source, location: SourceLocation) throws
+    /// An UNNEST source's element, as a column reference.
+    func unnestValueSQL(_ source: Source) -> String
+    /// An UNNEST source's 0-based offset (`WITH OFFSET`), as a column reference.
+    func unnestOffsetSQL(_ source: Source) -> String
     /// A table path as written in DDL and DML.
     func relationSQL(_ path: [String]) -> String
     /// A table path as written in FROM (where a dialect may note what it reads).
@@ -65,6 +69,14 @@ protocol SQLGenerator: AnyObject {
     func unnestElementType(_ array: Typed, location: SourceLocation) throws -> SQLType?
     /// `UNNEST(array)` as a FROM item named `qualifier`.
     func unnestSQL(_ array: String, qualifier: String, withOffset: Bool) -> String
+    /// A select alias referenced where aliases come first (ORDER BY), as `name` spells it.
+    func outputAlias(_ alias: Typed, named name: String) -> Typed
+    /// How `t.name` is written once the catalog's `column` matched it.
+    func columnSpelling(_ name: String, column: SQLColumn) -> String
+    /// A name in a scope where some relation's columns are unknown.
+    func unresolvedColumn(_ parts: [String], at: SourceLocation) throws -> Typed
+    /// `base.a.b` on a STRUCT value.
+    func structField(_ base: Typed, _ path: [String], at: SourceLocation) throws -> Typed
     /// The condition of a join written without ON or USING.
     var alwaysTrue: String { get }
 }

@@ -272,69 +272,17 @@ extension PostgresGenerator {
 
     // MARK: - Names
 
-    func column(_ parts: [String], scope: Scope, at: SourceLocation) throws -> Typed {
-        let first = parts[0].lowercased()
-        // A qualified name whose first part is a relation alias at some level (correlated
-        // references) resolves there.
-        if parts.count >= 2 {
-            var search: Scope? = scope
-            while let current = search {
-                if current.sources.contains(where: { $0.name == first }) { break }
-                search = current.parent
-            }
-            if let owner = search, owner !== scope {
-                return try column(parts, scope: owner, at: at)
-            }
-        }
-        var level: Scope? = scope
-        while let current = level {
-            if current.aliasesFirst, parts.count == 1, let alias = current.selectAliases[first] {
-                // The output column as it was named (PostgreSQL's quoted names are case-sensitive).
-                return alias
-            }
-            if parts.count >= 2, let source = current.sources.first(where: { $0.name == first && !$0.isUnnest }) {
-                let name = parts[1]
-                var type: SQLType?
-                var spelled = name
-                if let columns = source.columns {
-                    guard let column = columns.first(where: { $0.name.lowercased() == name.lowercased() }) else {
-                        throw SQLError(.semantic, construct: "name", message: "name \(name) not found inside \(parts[0])", location: at)
-                    }
-                    type = column.type
-                    spelled = column.name
-                }
-                let base = Typed("\(source.qualifier).\(quoteIdentifier(spelled))", type)
-                return parts.count > 2 ? try structField(base, Array(parts[2...]), at: at) : base
-            }
-            if let source = current.sources.first(where: { $0.isUnnest && $0.name == first }) {
-                let base = Typed("\(source.qualifier).\"value\"", source.elementType)
-                return parts.count > 1 ? try structField(base, Array(parts[1...]), at: at) : base
-            }
-            if parts.count == 1, let source = current.sources.first(where: { $0.isUnnest && $0.offsetName?.lowercased() == first }) {
-                return Typed("(\(source.qualifier).\"offset\" - 1)", .int64)
-            }
-            let matches = current.sources.filter { source in
-                source.columns?.contains(where: { $0.name.lowercased() == first }) ?? false
-            }
-            if matches.count > 1, !matches.dropFirst().allSatisfy({ $0.hiddenForStar.contains(first) }) {
-                throw SQLError(.semantic, construct: "name", message: "column name \(parts[0]) is ambiguous", location: at)
-            }
-            if let source = matches.first, let column = source.columns?.first(where: { $0.name.lowercased() == first }) {
-                let qualifier = matches.count > 1 ? "" : "\(source.qualifier)."
-                let base = Typed("\(qualifier)\(quoteIdentifier(column.name))", column.type)
-                return parts.count > 1 ? try structField(base, Array(parts[1...]), at: at) : base
-            }
-            if !current.allKnown {
-                // Some relation's columns are unknown: let PostgreSQL resolve the name.
-                if parts.count > 1 { throw refuse("STRUCT field access", at, hint: "STRUCT values are not translated to PostgreSQL") }
-                return Typed(quoteIdentifier(parts[0]), nil)
-            }
-            if parts.count == 1, let alias = current.selectAliases[first] {
-                return alias
-            }
-            level = current.parent
-        }
-        throw SQLError(.semantic, construct: "name", message: "unrecognized name: \(parts.joined(separator: "."))", location: at)
+    /// A select alias named in ORDER BY: the output column as it was named (PostgreSQL's quoted
+    /// names are case-sensitive).
+    func outputAlias(_ alias: Typed, named name: String) -> Typed { alias }
+
+    /// `t.col` takes the spelling of the column's definition (quoted names are case-sensitive).
+    func columnSpelling(_ name: String, column: SQLColumn) -> String { column.name }
+
+    /// A name no relation is known to have: PostgreSQL resolves it (a STRUCT field cannot be read).
+    func unresolvedColumn(_ parts: [String], at: SourceLocation) throws -> Typed {
+        if parts.count > 1 { throw refuse("STRUCT field access", at, hint: "STRUCT values are not translated to PostgreSQL") }
+        return Typed(quoteIdentifier(parts[0]), nil)
     }
 
     // MARK: - Operators

@@ -121,16 +121,15 @@ final class PostgresGenerator: SQLGenerator {
         return nil
     }
 
-    /// `unnest(…) WITH ORDINALITY` names the element `value` and its 1-based index `offset`.
-    func unnestStarEntries(_ source: Source, location: SourceLocation) throws -> [(sql: String, column: SQLColumn)] {
-        // BigQuery's * over an UNNEST of STRUCTs gives the fields as columns.
+    /// BigQuery's * over an UNNEST of STRUCTs gives the fields as columns.
+    func checkStarOverUnnest(_ source: Source, location: SourceLocation) throws {
         if case .structure = source.elementType { throw refuse("SELECT * over UNNEST of STRUCTs", location) }
-        var entries = [("\(source.qualifier).\"value\"", SQLColumn(name: source.name, type: source.elementType))]
-        if let offset = source.offsetName {
-            entries.append(("(\(source.qualifier).\"offset\" - 1)", SQLColumn(name: offset, type: .int64)))
-        }
-        return entries
     }
+
+    /// `unnest(…) WITH ORDINALITY` names the element `value` and its 1-based index `offset`.
+    func unnestValueSQL(_ source: Source) -> String { "\(source.qualifier).\"value\"" }
+
+    func unnestOffsetSQL(_ source: Source) -> String { "(\(source.qualifier).\"offset\" - 1)" }
 
     func unnestElementType(_ array: Typed, location: SourceLocation) throws -> SQLType? {
         guard case .array(let element) = array.type ?? .array(nil) else {

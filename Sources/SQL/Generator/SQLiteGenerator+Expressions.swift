@@ -176,7 +176,7 @@ extension SQLiteGenerator {
             return Typed(fromJSON("bq_array_at(\(array.sql), \(position.sql), '\(mode)')", element), element)
         case .field(let base, let name):
             let value = try self.expression(base, scope: scope)
-            return structField(value, [name])
+            return try structField(value, [name], at: at)
         case .datePart(let part):
             throw SQLError(.semantic, construct: "date part", message: "\(part) is a date part, not a value", location: at)
         case .tuple(let items):
@@ -255,76 +255,22 @@ extension SQLiteGenerator {
 
     // MARK: - Names
 
-    func column(_ parts: [String], scope: Scope, at: SourceLocation) throws -> Typed {
-        let first = parts[0].lowercased()
-        // A qualified name whose first part is a relation alias at some level (correlated
-        // references) resolves there, before any level falls back to letting SQLite resolve it.
-        if parts.count >= 2 {
-            var search: Scope? = scope
-            while let current = search {
-                if current.sources.contains(where: { $0.name == first }) { break }
-                search = current.parent
-            }
-            if let owner = search, owner !== scope {
-                return try column(parts, scope: owner, at: at)
-            }
-        }
-        var level: Scope? = scope
-        while let current = level {
-            if current.aliasesFirst, parts.count == 1, let alias = current.selectAliases[first] {
-                return Typed(quoteIdentifier(parts[0]), alias.type)
-            }
-            // A qualified name: `alias.column[.field…]`.
-            if parts.count >= 2, let source = current.sources.first(where: { $0.name == first && !$0.isUnnest }) {
-                let name = parts[1]
-                var type: SQLType?
-                if let columns = source.columns {
-                    guard let column = columns.first(where: { $0.name.lowercased() == name.lowercased() }) else {
-                        throw SQLError(.semantic, construct: "name", message: "name \(name) not found inside \(parts[0])", location: at)
-                    }
-                    type = column.type
-                }
-                let base = Typed("\(source.qualifier).\(quoteIdentifier(name))", type)
-                return parts.count > 2 ? structField(base, Array(parts[2...])) : base
-            }
-            // An UNNEST alias (the element) or its offset.
-            if let source = current.sources.first(where: { $0.isUnnest && $0.name == first }) {
-                let base = Typed(fromJSONValue("\(source.qualifier).value", source.elementType), source.elementType)
-                return parts.count > 1 ? structField(base, Array(parts[1...])) : base
-            }
-            if parts.count == 1, let source = current.sources.first(where: { $0.isUnnest && $0.offsetName?.lowercased() == first }) {
-                return Typed("\(source.qualifier).key", .int64)
-            }
-            // An unqualified column.
-            let matches = current.sources.filter { source in
-                source.columns?.contains(where: { $0.name.lowercased() == first }) ?? false
-            }
-            if matches.count > 1, !matches.dropFirst().allSatisfy({ $0.hiddenForStar.contains(first) }) {
-                throw SQLError(.semantic, construct: "name", message: "column name \(parts[0]) is ambiguous", location: at)
-            }
-            if let source = matches.first, let column = source.columns?.first(where: { $0.name.lowercased() == first }) {
-                let qualifier = matches.count > 1 ? "" : "\(source.qualifier)."
-                let base = Typed("\(qualifier)\(quoteIdentifier(column.name))", column.type)
-                return parts.count > 1 ? structField(base, Array(parts[1...])) : base
-            }
-            if !current.allKnown {
-                // Some relation's columns are unknown: let SQLite resolve the name.
-                let base = Typed(quoteIdentifier(parts[0]), nil)
-                return parts.count > 1 ? structField(base, Array(parts[1...])) : base
-            }
-            if parts.count == 1, let alias = current.selectAliases[first] {
-                return alias
-            }
-            level = current.parent
-        }
-        if parts.count == 1 && scope.sources.isEmpty && scope.parent == nil {
-            throw SQLError(.semantic, construct: "name", message: "unrecognized name: \(parts[0])", location: at)
-        }
-        throw SQLError(.semantic, construct: "name", message: "unrecognized name: \(parts.joined(separator: "."))", location: at)
+    /// A select alias named in ORDER BY: the output column, under the name it was given there.
+    func outputAlias(_ alias: Typed, named name: String) -> Typed {
+        Typed(quoteIdentifier(name), alias.type)
+    }
+
+    /// `t.col` keeps the spelling of the reference (SQLite's names are case-insensitive).
+    func columnSpelling(_ name: String, column: SQLColumn) -> String { name }
+
+    /// A name no relation is known to have: SQLite resolves it.
+    func unresolvedColumn(_ parts: [String], at: SourceLocation) throws -> Typed {
+        let base = Typed(quoteIdentifier(parts[0]), nil)
+        return parts.count > 1 ? try structField(base, Array(parts[1...]), at: at) : base
     }
 
     /// `s.a.b` on a STRUCT stored as JSON.
-    func structField(_ base: Typed, _ path: [String]) -> Typed {
+    func structField(_ base: Typed, _ path: [String], at: SourceLocation) throws -> Typed {
         var type: SQLType? = base.type
         for name in path {
             if case .structure(let names, let types) = type, let index = names.firstIndex(where: { $0.lowercased() == name.lowercased() }) {

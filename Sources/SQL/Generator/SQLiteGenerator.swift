@@ -85,13 +85,9 @@ final class SQLiteGenerator: SQLGenerator {
     }
 
     /// `json_each` names an array element `value` and its 0-based index `key`.
-    func unnestStarEntries(_ source: Source, location: SourceLocation) throws -> [(sql: String, column: SQLColumn)] {
-        var entries = [("\(source.qualifier).value", SQLColumn(name: source.name, type: source.elementType))]
-        if let offset = source.offsetName {
-            entries.append(("\(source.qualifier).key", SQLColumn(name: offset, type: .int64)))
-        }
-        return entries
-    }
+    func unnestValueSQL(_ source: Source) -> String { fromJSONValue("\(source.qualifier).value", source.elementType) }
+
+    func unnestOffsetSQL(_ source: Source) -> String { "\(source.qualifier).key" }
 
     /// The one SQLite identifier of a BigQuery table path (`"dataset.table"`).
     func relationSQL(_ path: [String]) -> String { quoteIdentifier(relationName(path)) }
