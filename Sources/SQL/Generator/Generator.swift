@@ -25,10 +25,17 @@ protocol SQLGenerator: AnyObject {
 
     // MARK: - Expressions (each dialect's own)
 
-    /// An expression's SQL and BigQuery type.
-    func expression(_ expression: Expression, scope: Scope) throws -> Typed
-    /// A condition's SQL (WHERE, ON, HAVING, QUALIFY).
-    func predicate(_ expression: Expression, scope: Scope) throws -> String
+    /// The SQL and BigQuery type of the node kinds the dialect writes its own way (see
+    /// ``expression(_:scope:)`` for which).
+    func dialectExpression(_ expression: Expression, scope: Scope) throws -> Typed
+    /// A literal written `TYPE 'value'` (DATE, DATETIME, TIMESTAMP, TIME, NUMERIC, BIGNUMERIC, JSON).
+    func typedLiteral(type: String, value: String, at: SourceLocation) throws -> Typed
+    /// A binary operator (arithmetic, comparison, AND/OR, `||`).
+    func binary(_ op: String, _ left: Expression, _ right: Expression, scope: Scope, at: SourceLocation) throws -> Typed
+    /// `CAST` / `SAFE_CAST` of a value.
+    func cast(_ value: Typed, to target: TypeName, safe: Bool, at: SourceLocation) throws -> Typed
+    /// A function call (scalar, aggregate or window).
+    func function(_ call: Call, scope: Scope, at: SourceLocation) throws -> Typed
     /// `value` as a value of `type` (INSERT values take their column's type).
     func coerce(_ value: Typed, to type: SQLType?, at: SourceLocation) throws -> Typed
     /// ORDER BY terms in the dialect's NULL order and collation.

@@ -4,17 +4,11 @@
 // https://www.postgresql.org/docs/15/functions.html).
 
 extension PostgresGenerator {
-    func predicate(_ expression: Expression, scope: Scope) throws -> String {
-        try self.expression(expression, scope: scope).sql
-    }
-
-    func expression(_ expression: Expression, scope: Scope) throws -> Typed {
+    /// The node kinds PostgreSQL writes its own way (the shared ``SQLGenerator/expression(_:scope:)``
+    /// hands over these; it writes every other kind itself).
+    func dialectExpression(_ expression: Expression, scope: Scope) throws -> Typed {
         let at = expression.location
         switch expression.kind {
-        case .null:
-            return Typed("NULL", nil)
-        case .bool(let value):
-            return Typed(value ? "TRUE" : "FALSE", .bool)
         case .integer(let text):
             guard let value = SQLiteGenerator.integerValue(text) else {
                 throw SQLError(.semantic, construct: "integer literal", message: "invalid integer literal: \(text)", location: at)
@@ -27,20 +21,10 @@ extension PostgresGenerator {
             if sql.hasSuffix(".") { sql += "0" }
             // A bare 1.5 is `numeric` in PostgreSQL, FLOAT64 in BigQuery.
             return Typed("\(sql.hasPrefix("-") ? "(\(sql))" : sql)::double precision", .float64)
-        case .string(let text):
-            return Typed(quoteString(text), .string, literal: text)
         case .bytes(let text):
             let digits = Array("0123456789abcdef")
             let hex = text.utf8.map { String(digits[Int($0 >> 4)]) + String(digits[Int($0 & 15)]) }.joined()
             return Typed("'\\x\(hex)'::bytea", .bytes)
-        case .typedLiteral(let type, let value):
-            return try typedLiteral(type: type, value: value, at: at)
-        case .interval:
-            throw refuse("INTERVAL outside DATE_ADD/DATE_SUB or date arithmetic", at)
-        case .column(let parts):
-            return try column(parts, scope: scope, at: at)
-        case .parameter(let name):
-            throw refuse("query parameter @\(name)", at)
         case .unary(let op, let operand):
             let value = try self.expression(operand, scope: scope)
             switch op {
@@ -49,14 +33,6 @@ extension PostgresGenerator {
             case "-": return Typed("(-\(value.sql))", value.type)
             default: return Typed("(~\(value.sql))", value.type)
             }
-        case .binary(let op, let left, let right):
-            return try binary(op, left, right, scope: scope, at: at)
-        case .isNull(let operand, let negated):
-            let value = try self.expression(operand, scope: scope)
-            return Typed("(\(value.sql) IS \(negated ? "NOT " : "")NULL)", .bool)
-        case .isBool(let operand, let value, let negated):
-            let typed = try self.expression(operand, scope: scope)
-            return Typed("(\(typed.sql) IS \(negated ? "NOT " : "")\(value ? "TRUE" : "FALSE"))", .bool)
         case .isDistinct(let left, let right, let negated):
             let (l, r) = try coercedPair(left, right, scope: scope)
             return Typed("(\(l.sql) IS \(negated ? "NOT " : "")DISTINCT FROM \(r.sql))", .bool)
@@ -67,17 +43,6 @@ extension PostgresGenerator {
             let v = try coerce(value, to: lo.type ?? hi.type, at: operand.location)
             let collate = [v.type, lo.type, hi.type].contains(.string) ? " COLLATE \"C\"" : ""
             return Typed("(\(v.sql)\(collate) \(negated ? "NOT " : "")BETWEEN \(lo.sql) AND \(hi.sql))", .bool)
-        case .inList(let operand, let items, let negated):
-            let value = try self.expression(operand, scope: scope)
-            var list: [String] = []
-            for item in items {
-                list.append(try coerce(try self.expression(item, scope: scope), to: value.type, at: item.location).sql)
-            }
-            return Typed("(\(value.sql) \(negated ? "NOT " : "")IN (\(list.joined(separator: ", "))))", .bool)
-        case .inQuery(let operand, let query, let negated):
-            let value = try self.expression(operand, scope: scope)
-            let generated = try self.query(query, parent: scope)
-            return Typed("(\(value.sql) \(negated ? "NOT " : "")IN (\n\(generated.sql)\n))", .bool)
         case .inUnnest(let operand, let array, let negated):
             let list = try self.expression(array, scope: scope)
             var element: SQLType?
@@ -91,15 +56,6 @@ extension PostgresGenerator {
             let value = try self.expression(operand, scope: scope)
             let p = try self.expression(pattern, scope: scope)
             return Typed("(\(value.sql) \(negated ? "NOT " : "")LIKE \(p.sql))", .bool)
-        case .exists(let query):
-            let generated = try self.query(query, parent: scope)
-            return Typed("(EXISTS (\n\(generated.sql)\n))", .bool)
-        case .subquery(let query):
-            let generated = try self.query(query, parent: scope)
-            if generated.columns.count > 1 {
-                throw SQLError(.semantic, construct: "scalar subquery", message: "a scalar subquery must return one column", location: at)
-            }
-            return Typed("(\n\(generated.sql)\n)", generated.columns.first?.type)
         case .arrayQuery(let query):
             let generated = try self.query(query, parent: scope)
             guard generated.columns.count == 1, let column = generated.columns.first else {
@@ -133,10 +89,6 @@ extension PostgresGenerator {
             for branch in branches { sql += " WHEN \(branch.condition) THEN \(try adapt(branch.result, to: type, at: at))" }
             if let elseResult { sql += " ELSE \(try adapt(elseResult, to: type, at: at))" }
             return Typed(sql + " END", type)
-        case .cast(let operand, let target, let safe):
-            return try cast(try self.expression(operand, scope: scope), to: target, safe: safe, at: at)
-        case .call(let call):
-            return try function(call, scope: scope, at: at)
         case .extract(let part, let operand, let timeZone):
             var value = try self.expression(operand, scope: scope)
             if let timeZone {
@@ -193,15 +145,9 @@ extension PostgresGenerator {
             let high = zeroBased ? "cardinality(\(array.sql))" : "cardinality(\(array.sql)) + 1"
             let fail = try raise("'Array index ' || \(position.sql) || ' is out of bounds'", type: element, at: at)
             return Typed("CASE WHEN \(position.sql) >= \(low) AND \(position.sql) < \(high) THEN \(value) WHEN \(position.sql) IS NOT NULL AND \(array.sql) IS NOT NULL THEN \(fail) END", element)
-        case .field(let base, let name):
-            return try structField(try self.expression(base, scope: scope), [name], at: at)
-        case .datePart(let part):
-            throw SQLError(.semantic, construct: "date part", message: "\(part) is a date part, not a value", location: at)
-        case .tuple(let items):
-            let parts = try items.map { try self.expression($0, scope: scope).sql }
-            return Typed("(\(parts.joined(separator: ", ")))", nil)
-        case .star:
-            throw SQLError(.syntax, construct: "*", message: "* is only allowed in COUNT(*) and SELECT *", location: at)
+        default:
+            // Not reached: the shared core writes the other kinds.
+            throw unsupported("expression", at)
         }
     }
 
