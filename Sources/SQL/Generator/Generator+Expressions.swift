@@ -74,4 +74,61 @@ extension SQLGenerator {
             return try dialectExpression(expression, scope: scope)
         }
     }
+
+    // MARK: - Literals and coercions
+
+    /// `DATE '…'`, `DATETIME '…'`, `TIMESTAMP '…'`, `TIME '…'`, `NUMERIC '…'`, `JSON '…'`: the text
+    /// checked and made canonical (https://cloud.google.com/bigquery/docs/reference/standard-sql/lexical#literals).
+    func typedLiteral(type: String, value: String, at: SourceLocation) throws -> Typed {
+        func invalid() -> SQLError {
+            SQLError(.semantic, construct: "\(type) literal", message: "invalid \(type) literal '\(value)'", location: at)
+        }
+        switch type {
+        case "DATE":
+            guard let days = CivilTime.parseDate(value) else { throw invalid() }
+            return Typed(spellLiteral(.date, CivilTime.formatDate(days)), .date)
+        case "DATETIME":
+            guard let micros = CivilTime.parseDateTime(value) else { throw invalid() }
+            return Typed(spellLiteral(.datetime, CivilTime.formatDateTime(micros)), .datetime)
+        case "TIMESTAMP":
+            guard let micros = CivilTime.parseTimestamp(value), CivilTime.inRange(micros: micros) else { throw invalid() }
+            return Typed(spellLiteral(.timestamp, CivilTime.formatDateTime(micros)), .timestamp)
+        case "TIME":
+            guard let micros = CivilTime.parseTime(value) else { throw invalid() }
+            return Typed(spellLiteral(.time, CivilTime.formatTime(micros)), .time)
+        case "NUMERIC", "BIGNUMERIC":
+            let trimmed = value.filter { $0 != " " }
+            guard let sql = numericLiteral(trimmed) else { throw invalid() }
+            return Typed(sql, type == "NUMERIC" ? .numeric : .bignumeric)
+        case "JSON":
+            return Typed(spellLiteral(.json, value), .json)
+        default:
+            throw unsupported("\(type) literal", at)
+        }
+    }
+
+    /// Both sides of a comparison, a string literal coerced to the other side's DATE, DATETIME,
+    /// TIMESTAMP or TIME (https://cloud.google.com/bigquery/docs/reference/standard-sql/conversion_rules#coercion),
+    /// and a DATE compared with a later temporal type taken at midnight.
+    func coercedPair(_ left: Expression, _ right: Expression, scope: Scope) throws -> (Typed, Typed) {
+        var l = try expression(left, scope: scope)
+        var r = try expression(right, scope: scope)
+        l = try coerce(l, to: r.type, at: left.location)
+        r = try coerce(r, to: l.type, at: right.location)
+        if l.type == .date, let midnight = dateAtMidnight(l, as: r.type) { l = midnight }
+        if r.type == .date, let midnight = dateAtMidnight(r, as: l.type) { r = midnight }
+        return (l, r)
+    }
+
+    /// A string literal as a literal of `type` when BigQuery would coerce it.
+    func coerce(_ value: Typed, to type: SQLType?, at: SourceLocation) throws -> Typed {
+        guard let literal = value.literal, let type else { return value }
+        switch type {
+        case .date: return try typedLiteral(type: "DATE", value: literal, at: at)
+        case .datetime: return try typedLiteral(type: "DATETIME", value: literal, at: at)
+        case .timestamp: return try typedLiteral(type: "TIMESTAMP", value: literal, at: at)
+        case .time: return try typedLiteral(type: "TIME", value: literal, at: at)
+        default: return value
+        }
+    }
 }

@@ -28,16 +28,18 @@ protocol SQLGenerator: AnyObject {
     /// The SQL and BigQuery type of the node kinds the dialect writes its own way (see
     /// ``expression(_:scope:)`` for which).
     func dialectExpression(_ expression: Expression, scope: Scope) throws -> Typed
-    /// A literal written `TYPE 'value'` (DATE, DATETIME, TIMESTAMP, TIME, NUMERIC, BIGNUMERIC, JSON).
-    func typedLiteral(type: String, value: String, at: SourceLocation) throws -> Typed
+    /// A DATE, DATETIME, TIMESTAMP, TIME or JSON literal from its canonical text.
+    func spellLiteral(_ type: SQLType, _ text: String) -> String
+    /// A NUMERIC/BIGNUMERIC literal from its text (spaces removed), nil when it is not a number.
+    func numericLiteral(_ text: String) -> String?
+    /// A DATE compared with a value of type `other`, taken at midnight; nil to leave it.
+    func dateAtMidnight(_ date: Typed, as other: SQLType?) -> Typed?
     /// A binary operator (arithmetic, comparison, AND/OR, `||`).
     func binary(_ op: String, _ left: Expression, _ right: Expression, scope: Scope, at: SourceLocation) throws -> Typed
     /// `CAST` / `SAFE_CAST` of a value.
     func cast(_ value: Typed, to target: TypeName, safe: Bool, at: SourceLocation) throws -> Typed
     /// A function call (scalar, aggregate or window).
     func function(_ call: Call, scope: Scope, at: SourceLocation) throws -> Typed
-    /// `value` as a value of `type` (INSERT values take their column's type).
-    func coerce(_ value: Typed, to type: SQLType?, at: SourceLocation) throws -> Typed
     /// ORDER BY terms in the dialect's NULL order and collation.
     func orderItems(_ items: [OrderItem], scope: Scope, outputColumns: [SQLColumn], isCompound: Bool) throws -> String
 

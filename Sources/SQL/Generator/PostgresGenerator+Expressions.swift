@@ -188,32 +188,21 @@ extension PostgresGenerator {
         return "(\(value))::\(try postgresType(type, at: at))"
     }
 
-    func typedLiteral(type: String, value: String, at: SourceLocation) throws -> Typed {
-        func invalid() -> SQLError {
-            SQLError(.semantic, construct: "\(type) literal", message: "invalid \(type) literal '\(value)'", location: at)
-        }
+    /// Literals carry their PostgreSQL type (an untyped '…' would be read as the context needs).
+    func spellLiteral(_ type: SQLType, _ text: String) -> String {
         switch type {
-        case "DATE":
-            guard let days = CivilTime.parseDate(value) else { throw invalid() }
-            return Typed("DATE \(quoteString(CivilTime.formatDate(days)))", .date)
-        case "DATETIME":
-            guard let micros = CivilTime.parseDateTime(value) else { throw invalid() }
-            return Typed("TIMESTAMP \(quoteString(CivilTime.formatDateTime(micros)))", .datetime)
-        case "TIMESTAMP":
-            guard let micros = CivilTime.parseTimestamp(value), CivilTime.inRange(micros: micros) else { throw invalid() }
-            return Typed("TIMESTAMPTZ \(quoteString(CivilTime.formatDateTime(micros) + "+00"))", .timestamp)
-        case "TIME":
-            guard let micros = CivilTime.parseTime(value) else { throw invalid() }
-            return Typed("TIME \(quoteString(CivilTime.formatTime(micros)))", .time)
-        case "NUMERIC", "BIGNUMERIC":
-            let trimmed = value.filter { $0 != " " }
-            guard Double(trimmed) != nil, !trimmed.lowercased().contains("n"), !trimmed.lowercased().contains("i") else { throw invalid() }
-            return Typed("\(quoteString(trimmed))::numeric", type == "NUMERIC" ? .numeric : .bignumeric)
-        case "JSON":
-            return Typed("\(quoteString(value))::jsonb", .json)
-        default:
-            throw refuse("\(type) literal", at)
+        case .date: return "DATE \(quoteString(text))"
+        case .datetime: return "TIMESTAMP \(quoteString(text))"
+        case .timestamp: return "TIMESTAMPTZ \(quoteString(text + "+00"))"
+        case .time: return "TIME \(quoteString(text))"
+        default: return "\(quoteString(text))::jsonb"
         }
+    }
+
+    /// NUMERIC is PostgreSQL's exact `numeric` (no NaN or infinity, which BigQuery's lacks).
+    func numericLiteral(_ text: String) -> String? {
+        guard Double(text) != nil, !text.lowercased().contains("n"), !text.lowercased().contains("i") else { return nil }
+        return "\(quoteString(text))::numeric"
     }
 
     // MARK: - Names
@@ -407,29 +396,9 @@ extension PostgresGenerator {
         return Typed("(\(value) \(sign) \(delta))", type)
     }
 
-    /// Both sides of a comparison, a string literal coerced to the other side's DATE, DATETIME,
-    /// TIMESTAMP or TIME (https://cloud.google.com/bigquery/docs/reference/standard-sql/conversion_rules#coercion),
-    /// and a DATE compared with a DATETIME or TIMESTAMP taken at midnight (UTC).
-    func coercedPair(_ left: Expression, _ right: Expression, scope: Scope) throws -> (Typed, Typed) {
-        var l = try expression(left, scope: scope)
-        var r = try expression(right, scope: scope)
-        l = try coerce(l, to: r.type, at: left.location)
-        r = try coerce(r, to: l.type, at: right.location)
-        if l.type == .date && r.type == .timestamp { l = Typed("((\(l.sql))::timestamp AT TIME ZONE 'UTC')", .timestamp) }
-        if r.type == .date && l.type == .timestamp { r = Typed("((\(r.sql))::timestamp AT TIME ZONE 'UTC')", .timestamp) }
-        return (l, r)
-    }
-
-    /// A string literal as a literal of `type` when BigQuery would coerce it.
-    func coerce(_ value: Typed, to type: SQLType?, at: SourceLocation) throws -> Typed {
-        guard let literal = value.literal, let type else { return value }
-        switch type {
-        case .date: return try typedLiteral(type: "DATE", value: literal, at: at)
-        case .datetime: return try typedLiteral(type: "DATETIME", value: literal, at: at)
-        case .timestamp: return try typedLiteral(type: "TIMESTAMP", value: literal, at: at)
-        case .time: return try typedLiteral(type: "TIME", value: literal, at: at)
-        default: return value
-        }
+    /// A DATE compared with a TIMESTAMP is taken at midnight UTC.
+    func dateAtMidnight(_ date: Typed, as other: SQLType?) -> Typed? {
+        other == .timestamp ? Typed("((\(date.sql))::timestamp AT TIME ZONE 'UTC')", .timestamp) : nil
     }
 
     // MARK: - STRUCT

@@ -170,32 +170,16 @@ extension SQLiteGenerator {
         return out
     }
 
-    func typedLiteral(type: String, value: String, at: SourceLocation) throws -> Typed {
-        func invalid() -> SQLError {
-            SQLError(.semantic, construct: "\(type) literal", message: "invalid \(type) literal '\(value)'", location: at)
-        }
-        switch type {
-        case "DATE":
-            guard let days = CivilTime.parseDate(value) else { throw invalid() }
-            return Typed(quoteString(CivilTime.formatDate(days)), .date)
-        case "DATETIME":
-            guard let micros = CivilTime.parseDateTime(value) else { throw invalid() }
-            return Typed(quoteString(CivilTime.formatDateTime(micros)), .datetime)
-        case "TIMESTAMP":
-            guard let micros = CivilTime.parseTimestamp(value), CivilTime.inRange(micros: micros) else { throw invalid() }
-            return Typed(quoteString(CivilTime.formatDateTime(micros)), .timestamp)
-        case "TIME":
-            guard let micros = CivilTime.parseTime(value) else { throw invalid() }
-            return Typed(quoteString(CivilTime.formatTime(micros)), .time)
-        case "NUMERIC", "BIGNUMERIC":
-            let trimmed = value.filter { $0 != " " }
-            guard let number = Double(trimmed) else { throw invalid() }
-            return Typed(number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) + ".0" : String(number), type == "NUMERIC" ? .numeric : .bignumeric)
-        case "JSON":
-            return Typed("json(\(quoteString(value)))", .json)
-        default:
-            throw SQLError.unsupported("\(type) literal", at)
-        }
+    /// SQLite holds DATE, DATETIME, TIMESTAMP and TIME as their canonical text, JSON as its
+    /// minified text.
+    func spellLiteral(_ type: SQLType, _ text: String) -> String {
+        type == .json ? "json(\(quoteString(text)))" : quoteString(text)
+    }
+
+    /// NUMERIC is a REAL in SQLite, written with a decimal point.
+    func numericLiteral(_ text: String) -> String? {
+        guard let number = Double(text) else { return nil }
+        return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) + ".0" : String(number)
     }
 
     // MARK: - Names
@@ -343,29 +327,9 @@ extension SQLiteGenerator {
         }
     }
 
-    /// Both sides of a comparison, a string literal coerced to the other side's DATE, DATETIME,
-    /// TIMESTAMP or TIME (https://cloud.google.com/bigquery/docs/reference/standard-sql/conversion_rules#coercion),
-    /// and a DATE compared with a DATETIME/TIMESTAMP taken at midnight.
-    func coercedPair(_ left: Expression, _ right: Expression, scope: Scope) throws -> (Typed, Typed) {
-        var l = try expression(left, scope: scope)
-        var r = try expression(right, scope: scope)
-        l = try coerce(l, to: r.type, at: left.location)
-        r = try coerce(r, to: l.type, at: right.location)
-        if l.type == .date && (r.type == .datetime || r.type == .timestamp) { l = Typed("(\(l.sql) || ' 00:00:00')", r.type) }
-        if r.type == .date && (l.type == .datetime || l.type == .timestamp) { r = Typed("(\(r.sql) || ' 00:00:00')", l.type) }
-        return (l, r)
-    }
-
-    /// A string literal as a literal of `type` when BigQuery would coerce it.
-    func coerce(_ value: Typed, to type: SQLType?, at: SourceLocation) throws -> Typed {
-        guard let literal = value.literal, let type else { return value }
-        switch type {
-        case .date: return try typedLiteral(type: "DATE", value: literal, at: at)
-        case .datetime: return try typedLiteral(type: "DATETIME", value: literal, at: at)
-        case .timestamp: return try typedLiteral(type: "TIMESTAMP", value: literal, at: at)
-        case .time: return try typedLiteral(type: "TIME", value: literal, at: at)
-        default: return value
-        }
+    /// A DATE compared with a DATETIME/TIMESTAMP is taken at midnight (text comparison).
+    func dateAtMidnight(_ date: Typed, as other: SQLType?) -> Typed? {
+        other == .datetime || other == .timestamp ? Typed("(\(date.sql) || ' 00:00:00')", other) : nil
     }
 
     // MARK: - CAST
