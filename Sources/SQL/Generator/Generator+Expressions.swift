@@ -56,6 +56,33 @@ extension SQLGenerator {
                 throw SQLError(.semantic, construct: "scalar subquery", message: "a scalar subquery must return one column", location: at)
             }
             return Typed("(\n\(generated.sql)\n)", generated.columns.first?.type)
+        case .caseWhen(let operand, let whens, let otherwise):
+            // The type is the branches' supertype; each branch is written once it is known.
+            var sql = "CASE"
+            var type: SQLType?
+            var subject: Typed?
+            if let operand {
+                let typed = try self.expression(operand, scope: scope)
+                subject = typed
+                sql += " " + typed.sql
+            }
+            var branches: [(condition: String, result: Typed)] = []
+            for when in whens {
+                var condition = try self.expression(when.condition, scope: scope)
+                if let subject { condition = try coerce(condition, to: subject.type, at: when.condition.location) }
+                let result = try self.expression(when.result, scope: scope)
+                type = supertype(type, result.type)
+                branches.append((condition.sql, result))
+            }
+            var elseResult: Typed?
+            if let otherwise {
+                let result = try self.expression(otherwise, scope: scope)
+                type = supertype(type, result.type)
+                elseResult = result
+            }
+            for branch in branches { sql += " WHEN \(branch.condition) THEN \(try branchResult(branch.result, as: type, at: at))" }
+            if let elseResult { sql += " ELSE \(try branchResult(elseResult, as: type, at: at))" }
+            return Typed(sql + " END", type)
         case .cast(let operand, let target, let safe):
             return try cast(try self.expression(operand, scope: scope), to: target, safe: safe, at: at)
         case .call(let call):
@@ -69,7 +96,7 @@ extension SQLGenerator {
             return Typed("(\(parts.joined(separator: ", ")))", nil)
         case .star:
             throw SQLError(.syntax, construct: "*", message: "* is only allowed in COUNT(*) and SELECT *", location: at)
-        case .integer, .float, .bytes, .unary, .isDistinct, .between, .inUnnest, .like, .arrayQuery, .caseWhen, .extract,
+        case .integer, .float, .bytes, .unary, .isDistinct, .between, .inUnnest, .like, .arrayQuery, .extract,
              .array, .structLiteral, .element:
             return try dialectExpression(expression, scope: scope)
         }

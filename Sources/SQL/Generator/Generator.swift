@@ -32,6 +32,8 @@ protocol SQLGenerator: AnyObject {
     func spellLiteral(_ type: SQLType, _ text: String) -> String
     /// A NUMERIC/BIGNUMERIC literal from its text (spaces removed), nil when it is not a number.
     func numericLiteral(_ text: String) -> String?
+    /// A CASE branch's SQL once the type of the whole CASE is known.
+    func branchResult(_ value: Typed, as type: SQLType?, at: SourceLocation) throws -> String
     /// A DATE compared with a value of type `other`, taken at midnight; nil to leave it.
     func dateAtMidnight(_ date: Typed, as other: SQLType?) -> Typed?
     /// A binary operator (arithmetic, comparison, AND/OR, `||`).

@@ -63,32 +63,6 @@ extension PostgresGenerator {
             }
             if let type = column.type { _ = try postgresType(.array(type), at: at) }
             return Typed("ARRAY(SELECT \"_a\".\(quoteIdentifier(column.name)) FROM (\n\(generated.sql)\n) AS \"_a\")", .array(column.type))
-        case .caseWhen(let operand, let whens, let otherwise):
-            var sql = "CASE"
-            var type: SQLType?
-            var subject: Typed?
-            if let operand {
-                let typed = try self.expression(operand, scope: scope)
-                subject = typed
-                sql += " " + typed.sql
-            }
-            var branches: [(condition: String, result: Typed)] = []
-            for when in whens {
-                var condition = try self.expression(when.condition, scope: scope)
-                if let subject { condition = try coerce(condition, to: subject.type, at: when.condition.location) }
-                let result = try self.expression(when.result, scope: scope)
-                type = supertype(type, result.type)
-                branches.append((condition.sql, result))
-            }
-            var elseResult: Typed?
-            if let otherwise {
-                let result = try self.expression(otherwise, scope: scope)
-                type = supertype(type, result.type)
-                elseResult = result
-            }
-            for branch in branches { sql += " WHEN \(branch.condition) THEN \(try adapt(branch.result, to: type, at: at))" }
-            if let elseResult { sql += " ELSE \(try adapt(elseResult, to: type, at: at))" }
-            return Typed(sql + " END", type)
         case .extract(let part, let operand, let timeZone):
             var value = try self.expression(operand, scope: scope)
             if let timeZone {
@@ -203,6 +177,11 @@ extension PostgresGenerator {
     func numericLiteral(_ text: String) -> String? {
         guard Double(text) != nil, !text.lowercased().contains("n"), !text.lowercased().contains("i") else { return nil }
         return "\(quoteString(text))::numeric"
+    }
+
+    /// A CASE branch in the type of the whole (see ``adapt(_:to:at:)``).
+    func branchResult(_ value: Typed, as type: SQLType?, at: SourceLocation) throws -> String {
+        try adapt(value, to: type, at: at)
     }
 
     // MARK: - Names

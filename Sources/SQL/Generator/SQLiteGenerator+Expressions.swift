@@ -63,30 +63,6 @@ extension SQLiteGenerator {
             }
             let element = jsonValue(Typed("\"_a\".\(quoteIdentifier(column.name))", column.type))
             return Typed("(SELECT coalesce(json_group_array(\(element)), '[]') FROM (\n\(generated.sql)\n) AS \"_a\")", .array(column.type))
-        case .caseWhen(let operand, let whens, let otherwise):
-            var sql = "CASE"
-            var type: SQLType?
-            var subject: Typed?
-            if let operand {
-                let typed = try self.expression(operand, scope: scope)
-                subject = typed
-                sql += " " + typed.sql
-            }
-            var results: [Typed] = []
-            for when in whens {
-                var condition = try self.expression(when.condition, scope: scope)
-                if let subject { condition = try coerce(condition, to: subject.type, at: when.condition.location) }
-                let result = try self.expression(when.result, scope: scope)
-                results.append(result)
-                type = supertype(type, result.type)
-                sql += " WHEN \(condition.sql) THEN \(result.sql)"
-            }
-            if let otherwise {
-                let result = try self.expression(otherwise, scope: scope)
-                type = supertype(type, result.type)
-                sql += " ELSE \(result.sql)"
-            }
-            return Typed(sql + " END", type)
         case .extract(let part, let operand, let timeZone):
             var value = try self.expression(operand, scope: scope)
             if let timeZone {
@@ -181,6 +157,9 @@ extension SQLiteGenerator {
         guard let number = Double(text) else { return nil }
         return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) + ".0" : String(number)
     }
+
+    /// A CASE/IF branch as is: SQLite's values carry no declared type.
+    func branchResult(_ value: Typed, as type: SQLType?, at: SourceLocation) throws -> String { value.sql }
 
     // MARK: - Names
 
