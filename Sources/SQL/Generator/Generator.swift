@@ -236,6 +236,16 @@ extension SQLGenerator {
         return path.first ?? ""
     }
 
+    /// The result type of `+ - *`: FLOAT64 if either side is, INT64 for two INT64s, NUMERIC for
+    /// NUMERIC with NUMERIC or INT64, else the known side's type
+    /// (<https://cloud.google.com/bigquery/docs/reference/standard-sql/operators#arithmetic_operators>).
+    func arithmeticType(_ l: SQLType?, _ r: SQLType?) -> SQLType? {
+        if l == .float64 || r == .float64 { return .float64 }
+        if l == .int64 && r == .int64 { return .int64 }
+        if (l == .numeric || l == .int64) && (r == .numeric || r == .int64) { return .numeric }
+        return l ?? r
+    }
+
     /// The common type of two branches (INT64 and FLOAT64 give FLOAT64)
     /// (<https://cloud.google.com/bigquery/docs/reference/standard-sql/conversion_rules#supertypes>).
     func supertype(_ a: SQLType?, _ b: SQLType?) -> SQLType? {

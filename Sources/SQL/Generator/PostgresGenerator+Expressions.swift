@@ -284,16 +284,7 @@ extension PostgresGenerator {
 
     /// `+ - *` keeping BigQuery's types; bigint overflow is an error in both.
     func arithmetic(_ op: String, _ l: Typed, _ r: Typed) -> Typed {
-        let type: SQLType?
-        if l.type == .float64 || r.type == .float64 {
-            type = .float64
-        } else if l.type == .int64 && r.type == .int64 {
-            type = .int64
-        } else if (l.type == .numeric || l.type == .int64) && (r.type == .numeric || r.type == .int64) {
-            type = .numeric
-        } else {
-            type = l.type ?? r.type
-        }
+        let type = arithmeticType(l.type, r.type)
         if op == "*", type == .numeric || type == .bignumeric {
             // NUMERIC keeps 9 decimals (BIGNUMERIC 38), rounded half away from zero.
             return Typed("round(\(l.sql) * \(r.sql), \(type == .numeric ? 9 : 38))", type)

@@ -269,16 +269,7 @@ extension SQLiteGenerator {
     /// `+ - *` keeping BigQuery's types: INT64 with INT64 is checked for overflow (an error in
     /// BigQuery, a silent conversion to REAL in SQLite); FLOAT64 uses SQLite's operator.
     func arithmetic(_ op: String, _ l: Typed, _ r: Typed) -> Typed {
-        let type: SQLType?
-        if l.type == .float64 || r.type == .float64 {
-            type = .float64
-        } else if l.type == .int64 && r.type == .int64 {
-            type = .int64
-        } else if (l.type == .numeric || l.type == .int64) && (r.type == .numeric || r.type == .int64) {
-            type = .numeric
-        } else {
-            type = l.type ?? r.type
-        }
+        let type = arithmeticType(l.type, r.type)
         if type == .float64 || type == .numeric || type == .bignumeric {
             return Typed("(\(l.sql) \(op) \(r.sql))", type)
         }
