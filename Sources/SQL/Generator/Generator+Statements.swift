@@ -1,4 +1,4 @@
-/// The DML pieces every dialect writes alike (INSERT, DELETE) and window specifications. What a
+/// The DML pieces every dialect writes alike (INSERT, UPDATE, DELETE) and window specifications. What a
 /// dialect spells differently goes through the ``SQLGenerator`` hooks (``SQLGenerator/relationSQL(_:)``,
 /// ``SQLGenerator/coerce(_:to:at:)``).
 extension SQLGenerator {
@@ -42,6 +42,26 @@ extension SQLGenerator {
         let aliasName = alias ?? table.last ?? ""
         scope.sources.append(Source(name: aliasName.lowercased(), qualifier: quoteIdentifier(aliasName), columns: catalog.columns(relationName(table))))
         return "DELETE FROM \(relationSQL(table)) AS \(quoteIdentifier(aliasName)) WHERE " + (try predicate(whereClause, scope: scope))
+    }
+
+    /// `UPDATE t AS a SET col = … [FROM …] WHERE …`; BigQuery requires the WHERE clause
+    /// (<https://cloud.google.com/bigquery/docs/reference/standard-sql/dml-syntax#update_statement>).
+    func updateSQL(table: [String], alias: String?, assignments: [Assignment], from: FromItem?, whereClause: Expression?, location: SourceLocation) throws -> String {
+        guard let whereClause else {
+            throw SQLError(.semantic, construct: "UPDATE", message: "UPDATE must have a WHERE clause in BigQuery", location: location)
+        }
+        let scope = Scope(parent: nil)
+        let aliasName = alias ?? table.last ?? ""
+        scope.sources.append(Source(name: aliasName.lowercased(), qualifier: quoteIdentifier(aliasName), columns: catalog.columns(relationName(table))))
+        var fromSQL = ""
+        if let from { fromSQL = "\nFROM " + (try fromItem(from, scope: scope)) }
+        let sets = try assignments.map { assignment -> String in
+            guard isColumnAssignment(assignment.column, alias: aliasName) else {
+                throw unsupported("UPDATE of a struct field", location)
+            }
+            return quoteIdentifier(assignment.column.last ?? "") + " = " + (try expression(assignment.value, scope: scope).sql)
+        }
+        return "UPDATE \(relationSQL(table)) AS \(quoteIdentifier(aliasName)) SET " + sets.joined(separator: ", ") + fromSQL + "\nWHERE " + (try predicate(whereClause, scope: scope))
     }
 
     // MARK: - Windows

@@ -72,6 +72,8 @@ protocol SQLGenerator: AnyObject {
     func unnestValueSQL(_ source: Source) -> String
     /// An UNNEST source's 0-based offset (`WITH OFFSET`), as a column reference.
     func unnestOffsetSQL(_ source: Source) -> String
+    /// Whether an UPDATE's `SET` target names a column (`col` or `alias.col`), not a STRUCT field.
+    func isColumnAssignment(_ path: [String], alias: String) -> Bool
     /// A table path as written in DDL and DML.
     func relationSQL(_ path: [String]) -> String
     /// A table path as written in FROM (where a dialect may note what it reads).

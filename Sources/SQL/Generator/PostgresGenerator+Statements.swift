@@ -42,21 +42,7 @@ extension PostgresGenerator {
         case .delete(let table, let alias, let whereClause, let location):
             return ([try deleteSQL(table: table, alias: alias, whereClause: whereClause, location: location)], [])
         case .update(let table, let alias, let assignments, let from, let whereClause, let location):
-            guard let whereClause else {
-                throw SQLError(.semantic, construct: "UPDATE", message: "UPDATE must have a WHERE clause in BigQuery", location: location)
-            }
-            let scope = Scope(parent: nil)
-            let aliasName = alias ?? table.last ?? ""
-            scope.sources.append(Source(name: aliasName.lowercased(), qualifier: quoteIdentifier(aliasName), columns: catalog.columns(relationName(table))))
-            var fromSQL = ""
-            if let from { fromSQL = "\nFROM " + (try fromItem(from, scope: scope)) }
-            let sets = try assignments.map { assignment -> String in
-                guard assignment.column.count == 1 || (assignment.column.count == 2 && assignment.column.first?.lowercased() == aliasName.lowercased()) else {
-                    throw refuse("UPDATE of a struct field", location)
-                }
-                return quoteIdentifier(assignment.column.last ?? "") + " = " + (try expression(assignment.value, scope: scope).sql)
-            }
-            return (["UPDATE \(relationSQL(table)) AS \(quoteIdentifier(aliasName)) SET " + sets.joined(separator: ", ") + fromSQL + "\nWHERE " + (try predicate(whereClause, scope: scope))], [])
+            return ([try updateSQL(table: table, alias: alias, assignments: assignments, from: from, whereClause: whereClause, location: location)], [])
         case .merge(let merge):
             return (try self.merge(merge), [])
         case .alterAddColumn(let table, let column, let ifNotExists, let location):

@@ -179,6 +179,11 @@ final class PostgresGenerator: SQLGenerator {
         }.joined(separator: ", ")
     }
 
+    /// `col` or `alias.col`.
+    func isColumnAssignment(_ path: [String], alias: String) -> Bool {
+        path.count == 1 || (path.count == 2 && path.first?.lowercased() == alias.lowercased())
+    }
+
     /// The PostgreSQL name of a table path: `"dataset"."table"` (a dataset is a schema; the
     /// project is the database, so its part is dropped), or `"table"` on the search path.
     func relationSQL(_ path: [String]) -> String {

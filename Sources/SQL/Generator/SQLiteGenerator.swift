@@ -89,6 +89,11 @@ final class SQLiteGenerator: SQLGenerator {
 
     func unnestOffsetSQL(_ source: Source) -> String { "\(source.qualifier).key" }
 
+    /// `col`, or a path starting with the target's alias (the last part is the column).
+    func isColumnAssignment(_ path: [String], alias: String) -> Bool {
+        path.count == 1 || path.first?.lowercased() == alias.lowercased()
+    }
+
     /// The one SQLite identifier of a BigQuery table path (`"dataset.table"`).
     func relationSQL(_ path: [String]) -> String { quoteIdentifier(relationName(path)) }
 
