@@ -83,6 +83,33 @@ extension SQLGenerator {
             for branch in branches { sql += " WHEN \(branch.condition) THEN \(try branchResult(branch.result, as: type, at: at))" }
             if let elseResult { sql += " ELSE \(try branchResult(elseResult, as: type, at: at))" }
             return Typed(sql + " END", type)
+        case .array(let items, let elementType):
+            // The element type is the declared one, else the items' supertype.
+            var element = elementType.flatMap(SQLType.init)
+            var typedItems: [Typed] = []
+            for item in items {
+                var typed = try self.expression(item, scope: scope)
+                if let element { typed = try coerce(typed, to: element, at: item.location) }
+                element = supertype(element, typed.type)
+                typedItems.append(typed)
+            }
+            return Typed(try arrayLiteral(typedItems, element: element, at: at), .array(element))
+        case .structLiteral(let fields):
+            // A field without a name takes its column's name, else `_field_N`.
+            var names: [String] = []
+            var types: [SQLType?] = []
+            var values: [(name: String, value: Typed)] = []
+            for (index, field) in fields.enumerated() {
+                let typed = try self.expression(field.value, scope: scope)
+                var name = field.name ?? ""
+                if name.isEmpty, case .column(let path) = field.value.kind, let last = path.last { name = last }
+                if name.isEmpty { name = "_field_\(index + 1)" }
+                try checkStructLiteralField(name, typed, names: names, at: at, fieldAt: field.value.location)
+                names.append(name)
+                types.append(typed.type)
+                values.append((name, typed))
+            }
+            return Typed(structObject(values), .structure(names, types))
         case .cast(let operand, let target, let safe):
             return try cast(try self.expression(operand, scope: scope), to: target, safe: safe, at: at)
         case .call(let call):
@@ -97,7 +124,7 @@ extension SQLGenerator {
         case .star:
             throw SQLError(.syntax, construct: "*", message: "* is only allowed in COUNT(*) and SELECT *", location: at)
         case .integer, .float, .bytes, .unary, .isDistinct, .between, .inUnnest, .like, .arrayQuery, .extract,
-             .array, .structLiteral, .element:
+             .element:
             return try dialectExpression(expression, scope: scope)
         }
     }

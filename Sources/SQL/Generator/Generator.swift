@@ -32,6 +32,12 @@ protocol SQLGenerator: AnyObject {
     func spellLiteral(_ type: SQLType, _ text: String) -> String
     /// A NUMERIC/BIGNUMERIC literal from its text (spaces removed), nil when it is not a number.
     func numericLiteral(_ text: String) -> String?
+    /// An ARRAY literal of `items`, all coerced to `element` (nil when unknown).
+    func arrayLiteral(_ items: [Typed], element: SQLType?, at: SourceLocation) throws -> String
+    /// Refuses a STRUCT literal field the dialect cannot hold (`names`: the fields before it).
+    func checkStructLiteralField(_ name: String, _ value: Typed, names: [String], at: SourceLocation, fieldAt: SourceLocation) throws
+    /// A STRUCT value from its named fields.
+    func structObject(_ fields: [(name: String, value: Typed)]) -> String
     /// A CASE branch's SQL once the type of the whole CASE is known.
     func branchResult(_ value: Typed, as type: SQLType?, at: SourceLocation) throws -> String
     /// A DATE compared with a value of type `other`, taken at midnight; nil to leave it.
@@ -117,6 +123,10 @@ extension SQLGenerator {
     func checkOutputNames(_ items: [(sql: String, column: SQLColumn)], location: SourceLocation) throws {}
 
     func tableSQL(_ path: [String]) -> String { relationSQL(path) }
+
+    func selectAsStruct(_ items: [(sql: String, column: SQLColumn)], location: SourceLocation) throws -> String {
+        structObject(items.map { ($0.column.name, Typed($0.sql, $0.column.type)) })
+    }
 
     // MARK: - Queries
 

@@ -72,37 +72,6 @@ extension PostgresGenerator {
                 value = Typed("(\(value.sql) AT TIME ZONE \(quoteString(zone)))", .datetime)
             }
             return try extract(part: part, value, at: at)
-        case .array(let items, let elementType):
-            var element = elementType.flatMap(SQLType.init)
-            var typedItems: [Typed] = []
-            for item in items {
-                var typed = try self.expression(item, scope: scope)
-                if let element { typed = try coerce(typed, to: element, at: item.location) }
-                element = supertype(element, typed.type)
-                typedItems.append(typed)
-            }
-            guard let element else {
-                // `[]` (or all NULLs): PostgreSQL reads the untyped literal as the array type the context needs.
-                return Typed(items.isEmpty ? "'{}'" : "ARRAY[\(typedItems.map(\.sql).joined(separator: ", "))]", .array(nil))
-            }
-            let type = try postgresType(.array(element), at: at)
-            return Typed("ARRAY[\(typedItems.map(\.sql).joined(separator: ", "))]::\(type)", .array(element))
-        case .structLiteral(let fields):
-            var names: [String] = []
-            var types: [SQLType?] = []
-            var parts: [String] = []
-            for (index, field) in fields.enumerated() {
-                let typed = try self.expression(field.value, scope: scope)
-                var name = field.name ?? ""
-                if name.isEmpty, case .column(let path) = field.value.kind, let last = path.last { name = last }
-                if name.isEmpty { name = "_field_\(index + 1)" }
-                guard !names.contains(where: { $0.lowercased() == name.lowercased() }) else { throw refuse("STRUCT with two fields named \(name)", at) }
-                try checkStructField(typed.type, at: field.value.location)
-                names.append(name)
-                types.append(typed.type)
-                parts.append("\(quoteString(name)), \(typed.sql)")
-            }
-            return Typed("jsonb_build_object(\(parts.joined(separator: ", ")))", .structure(names, types))
         case .element(let base, let index, let mode):
             let array = try self.expression(base, scope: scope)
             let position = try self.expression(index, scope: scope)
@@ -182,6 +151,26 @@ extension PostgresGenerator {
     /// A CASE branch in the type of the whole (see ``adapt(_:to:at:)``).
     func branchResult(_ value: Typed, as type: SQLType?, at: SourceLocation) throws -> String {
         try adapt(value, to: type, at: at)
+    }
+
+    /// `ARRAY[…]::T[]`; with no known element type (`[]`, all NULLs) PostgreSQL reads the untyped
+    /// literal as the array type the context needs.
+    func arrayLiteral(_ items: [Typed], element: SQLType?, at: SourceLocation) throws -> String {
+        guard let element else {
+            return items.isEmpty ? "'{}'" : "ARRAY[\(items.map(\.sql).joined(separator: ", "))]"
+        }
+        let type = try postgresType(.array(element), at: at)
+        return "ARRAY[\(items.map(\.sql).joined(separator: ", "))]::\(type)"
+    }
+
+    /// A STRUCT is a jsonb object: field names must differ and values must read back from JSON.
+    func checkStructLiteralField(_ name: String, _ value: Typed, names: [String], at: SourceLocation, fieldAt: SourceLocation) throws {
+        guard !names.contains(where: { $0.lowercased() == name.lowercased() }) else { throw refuse("STRUCT with two fields named \(name)", at) }
+        try checkStructField(value.type, at: fieldAt)
+    }
+
+    func structObject(_ fields: [(name: String, value: Typed)]) -> String {
+        "jsonb_build_object(" + fields.map { "\(quoteString($0.name)), \($0.value.sql)" }.joined(separator: ", ") + ")"
     }
 
     // MARK: - Names

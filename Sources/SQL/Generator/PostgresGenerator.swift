@@ -89,9 +89,10 @@ final class PostgresGenerator: SQLGenerator {
     /// BigQuery asks for parentheses whenever they are mixed).
     func nestedSetOperand(_ sql: String) -> String { "(\n\(sql)\n)" }
 
+    /// Every field must read back from JSON as the same value.
     func selectAsStruct(_ items: [(sql: String, column: SQLColumn)], location: SourceLocation) throws -> String {
         for item in items { try checkStructField(item.column.type, at: location) }
-        return "jsonb_build_object(" + items.map { "\(quoteString($0.column.name)), \($0.sql)" }.joined(separator: ", ") + ")"
+        return structObject(items.map { ($0.column.name, Typed($0.sql, $0.column.type)) })
     }
 
     /// PostgreSQL truncates longer names to 63 bytes: the column would not be called as in BigQuery.

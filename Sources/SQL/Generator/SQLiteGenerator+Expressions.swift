@@ -71,30 +71,6 @@ extension SQLiteGenerator {
                 value = Typed("bq_to_zone(\(value.sql), \(quoteString(zone)))", .datetime)
             }
             return try extract(part: part, value, at: at)
-        case .array(let items, let elementType):
-            var element = elementType.flatMap(SQLType.init)
-            var parts: [String] = []
-            for item in items {
-                var typed = try self.expression(item, scope: scope)
-                if let element { typed = try coerce(typed, to: element, at: item.location) }
-                element = supertype(element, typed.type)
-                parts.append(jsonValue(typed))
-            }
-            return Typed(parts.isEmpty ? "'[]'" : "json_array(\(parts.joined(separator: ", ")))", .array(element))
-        case .structLiteral(let fields):
-            var names: [String] = []
-            var types: [SQLType?] = []
-            var parts: [String] = []
-            for (index, field) in fields.enumerated() {
-                let typed = try self.expression(field.value, scope: scope)
-                var name = field.name ?? ""
-                if name.isEmpty, case .column(let path) = field.value.kind, let last = path.last { name = last }
-                if name.isEmpty { name = "_field_\(index + 1)" }
-                names.append(name)
-                types.append(typed.type)
-                parts.append("\(quoteString(name)), \(jsonValue(typed))")
-            }
-            return Typed("json_object(\(parts.joined(separator: ", ")))", .structure(names, types))
         case .element(let base, let index, let mode):
             let array = try self.expression(base, scope: scope)
             let position = try self.expression(index, scope: scope)
@@ -160,6 +136,18 @@ extension SQLiteGenerator {
 
     /// A CASE/IF branch as is: SQLite's values carry no declared type.
     func branchResult(_ value: Typed, as type: SQLType?, at: SourceLocation) throws -> String { value.sql }
+
+    /// An ARRAY is JSON text in SQLite: `json_array(…)`, `'[]'` when empty.
+    func arrayLiteral(_ items: [Typed], element: SQLType?, at: SourceLocation) throws -> String {
+        items.isEmpty ? "'[]'" : "json_array(\(items.map(jsonValue).joined(separator: ", ")))"
+    }
+
+    func checkStructLiteralField(_ name: String, _ value: Typed, names: [String], at: SourceLocation, fieldAt: SourceLocation) throws {}
+
+    /// A STRUCT is a JSON object in SQLite.
+    func structObject(_ fields: [(name: String, value: Typed)]) -> String {
+        "json_object(" + fields.map { "\(quoteString($0.name)), \(jsonValue($0.value))" }.joined(separator: ", ") + ")"
+    }
 
     // MARK: - Names
 

@@ -41,10 +41,6 @@ final class SQLiteGenerator: SQLGenerator {
     /// A compound operand is wrapped: SQLite allows neither parentheses nor ORDER BY on an operand.
     func nestedSetOperand(_ sql: String) -> String { "SELECT * FROM (\n\(sql)\n)" }
 
-    func selectAsStruct(_ items: [(sql: String, column: SQLColumn)], location: SourceLocation) throws -> String {
-        "json_object(" + items.map { "\(quoteString($0.column.name)), \(jsonValue(Typed($0.sql, $0.column.type)))" }.joined(separator: ", ") + ")"
-    }
-
     /// SQLite's GROUP BY takes no ordinal: the ordinal's expression is written.
     func groupOrdinal(_ text: String, select: Select, items: [(sql: String, column: SQLColumn)], unexpandedStar: Bool, location: SourceLocation) throws -> String {
         guard let ordinal = Int(text), ordinal >= 1, ordinal <= items.count, !unexpandedStar else {
