@@ -46,8 +46,10 @@ protocol SQLGenerator: AnyObject {
     func binary(_ op: String, _ left: Expression, _ right: Expression, scope: Scope, at: SourceLocation) throws -> Typed
     /// `CAST` / `SAFE_CAST` of a value.
     func cast(_ value: Typed, to target: TypeName, safe: Bool, at: SourceLocation) throws -> Typed
-    /// A function call (scalar, aggregate or window).
-    func function(_ call: Call, scope: Scope, at: SourceLocation) throws -> Typed
+    /// A scalar function call.
+    func scalarFunction(_ call: Call, scope: Scope, at: SourceLocation) throws -> Typed
+    /// An aggregate or window function call.
+    func aggregate(_ call: Call, scope: Scope, at: SourceLocation) throws -> Typed
     /// ORDER BY terms in the dialect's NULL order and collation.
     func orderItems(_ items: [OrderItem], scope: Scope, outputColumns: [SQLColumn], isCompound: Bool) throws -> String
 

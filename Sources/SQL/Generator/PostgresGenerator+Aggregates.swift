@@ -12,7 +12,7 @@ extension PostgresGenerator {
                 throw SQLError(.semantic, construct: "function \(name)", message: "\(name) takes \(range.lowerBound)…\(range.upperBound) arguments, not \(args.count)", location: at)
             }
         }
-        if SQLiteGenerator.navigation.contains(name) && call.over == nil {
+        if BigQueryFunctions.navigation.contains(name) && call.over == nil {
             throw SQLError(.semantic, construct: name, message: "\(name) needs an OVER clause", location: at)
         }
         if call.ignoreNulls == true && (name == "FIRST_VALUE" || name == "LAST_VALUE"), let over = call.over, args.count == 1 {

@@ -10,7 +10,7 @@ extension PostgresGenerator {
         let at = expression.location
         switch expression.kind {
         case .integer(let text):
-            guard let value = SQLiteGenerator.integerValue(text) else {
+            guard let value = BigQueryFunctions.integerValue(text) else {
                 throw SQLError(.semantic, construct: "integer literal", message: "invalid integer literal: \(text)", location: at)
             }
             return Typed(Self.bigint(value), .int64)

@@ -9,7 +9,7 @@ extension SQLiteGenerator {
         let at = expression.location
         switch expression.kind {
         case .integer(let text):
-            guard let value = Self.integerValue(text) else {
+            guard let value = BigQueryFunctions.integerValue(text) else {
                 throw SQLError(.semantic, construct: "integer literal", message: "invalid integer literal: \(text)", location: at)
             }
             return Typed(String(value), .int64)
@@ -82,21 +82,6 @@ extension SQLiteGenerator {
             // Not reached: the shared core writes the other kinds.
             throw unsupported("expression", at)
         }
-    }
-
-    static func integerValue(_ text: String) -> Int64? {
-        var digits = Substring(text)
-        var negative = false
-        if digits.hasPrefix("-") {
-            negative = true
-            digits = digits.dropFirst()
-        }
-        if digits.hasPrefix("0x") || digits.hasPrefix("0X") {
-            guard let magnitude = UInt64(digits.dropFirst(2), radix: 16) else { return nil }
-            if negative { return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil }
-            return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
-        }
-        return Int64(text)
     }
 
     /// A LIKE pattern as a GLOB pattern: `%` → `*`, `_` → `?`, GLOB's own metacharacters

@@ -33,29 +33,10 @@ extension SQLiteGenerator {
         "COSH": (1...1, .float64), "SINH": (1...1, .float64), "TANH": (1...1, .float64), "CBRT": (1...1, .float64),
     ]
 
-    static let aggregates: Set<String> = [
-        "COUNT", "COUNTIF", "SUM", "AVG", "MIN", "MAX", "ANY_VALUE", "ARRAY_AGG", "STRING_AGG",
-        "LOGICAL_AND", "LOGICAL_OR", "APPROX_COUNT_DISTINCT", "BIT_AND", "BIT_OR", "BIT_XOR",
-        "STDDEV_SAMP", "STDDEV_POP", "VAR_SAMP", "VAR_POP",
-    ]
-
-    static let navigation: Set<String> = [
-        "ROW_NUMBER", "RANK", "DENSE_RANK", "NTILE", "PERCENT_RANK", "CUME_DIST", "LAG", "LEAD",
-        "FIRST_VALUE", "LAST_VALUE", "NTH_VALUE",
-    ]
-
-    func function(_ call: Call, scope: Scope, at: SourceLocation) throws -> Typed {
+    /// A scalar function (the shared ``SQLGenerator/function(_:scope:at:)`` has routed aggregates
+    /// and refused aggregate-only clauses).
+    func scalarFunction(_ call: Call, scope: Scope, at: SourceLocation) throws -> Typed {
         let name = call.name
-        if call.safe && (Self.aggregates.contains(name) || Self.navigation.contains(name)) {
-            throw SQLError.unsupported("SAFE.\(name)", at)
-        }
-        if Self.aggregates.contains(name) || Self.navigation.contains(name) {
-            return try aggregate(call, scope: scope, at: at)
-        }
-        if call.over != nil { throw SQLError(.semantic, construct: "OVER", message: "\(name) is not an analytic function", location: at) }
-        if call.distinct || !call.orderBy.isEmpty || call.limit != nil || call.ignoreNulls != nil {
-            throw SQLError(.semantic, construct: name, message: "DISTINCT, ORDER BY, LIMIT and IGNORE NULLS are only allowed in aggregates", location: at)
-        }
         // TO_HEX(MD5(x)) is dbt-bigquery's hash: the hex digest SQLite's md5() gives.
         if name == "TO_HEX", call.arguments.count == 1, case .call(let inner) = call.arguments[0].kind, inner.name == "MD5", inner.arguments.count == 1 {
             return Typed("md5(\(try expression(inner.arguments[0], scope: scope).sql))", .string)
@@ -66,7 +47,7 @@ extension SQLiteGenerator {
             switch argument.kind {
             case .datePart(let part): return Typed(quoteString(part), nil)
             case .interval: return Typed("NULL", .interval)
-            case .column(let parts) where index == partPosition && parts.count == 1 && Self.dateParts.contains(parts[0].uppercased()):
+            case .column(let parts) where index == partPosition && parts.count == 1 && BigQueryFunctions.dateParts.contains(parts[0].uppercased()):
                 return Typed(quoteString(parts[0].uppercased()), nil)
             default: return try expression(argument, scope: scope)
             }
@@ -289,7 +270,7 @@ extension SQLiteGenerator {
         case .datePart(let part): return quoteString(part)
         case .column(let parts) where parts.count == 1:
             let upper = parts[0].uppercased()
-            guard Self.dateParts.contains(upper) else {
+            guard BigQueryFunctions.dateParts.contains(upper) else {
                 throw SQLError(.semantic, construct: "date part", message: "\(parts[0]) is not a date part", location: argument.location)
             }
             return quoteString(upper)
@@ -304,14 +285,9 @@ extension SQLiteGenerator {
         "DATE_TRUNC": 1, "DATETIME_TRUNC": 1, "TIMESTAMP_TRUNC": 1, "TIME_TRUNC": 1, "LAST_DAY": 1,
     ]
 
-    static let dateParts: Set<String> = [
-        "MICROSECOND", "MILLISECOND", "SECOND", "MINUTE", "HOUR", "DAY", "WEEK", "ISOWEEK", "MONTH",
-        "QUARTER", "YEAR", "ISOYEAR", "DAYOFWEEK", "DAYOFYEAR", "DATE", "TIME", "DATETIME",
-    ]
-
     func extract(part: String, _ value: Typed, at: SourceLocation) throws -> Typed {
         let base = part.hasPrefix("WEEK(") ? "WEEK" : part
-        guard Self.dateParts.contains(base) else {
+        guard BigQueryFunctions.dateParts.contains(base) else {
             throw SQLError(.semantic, construct: "EXTRACT", message: "\(part) is not a date part", location: at)
         }
         let type: SQLType
@@ -335,7 +311,7 @@ extension SQLiteGenerator {
                 throw SQLError(.semantic, construct: "function \(name)", message: "\(name) takes \(range.lowerBound)…\(range.upperBound) arguments, not \(args.count)", location: at)
             }
         }
-        if Self.navigation.contains(name) && call.over == nil {
+        if BigQueryFunctions.navigation.contains(name) && call.over == nil {
             throw SQLError(.semantic, construct: name, message: "\(name) needs an OVER clause", location: at)
         }
         if call.ignoreNulls == true && (name == "FIRST_VALUE" || name == "LAST_VALUE"), let over = call.over, args.count == 1 {
