@@ -9,6 +9,12 @@
 ///
 /// Generation and typing are one pass: every fragment comes back with its BigQuery type
 /// (<https://cloud.google.com/bigquery/docs/reference/standard-sql/data-types>).
+///
+/// Files: this one (requirements, queries, set operations, type rules); `+Select` (SELECT, star
+/// expansion, FROM, joins); `+Names` (column resolution through scopes); `+Expressions` (the
+/// shared expression kinds, typed literals, coercions); `+Functions` (function routing and
+/// BigQuery's function tables); `+Statements` (INSERT, UPDATE, DELETE, windows). Dialects:
+/// ``SQLiteGenerator``, ``PostgresGenerator``.
 protocol SQLGenerator: AnyObject {
     // MARK: - State
 

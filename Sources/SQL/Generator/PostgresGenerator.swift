@@ -1,10 +1,14 @@
 /// Writes PostgreSQL 15 SQL for a GoogleSQL AST, keeping BigQuery's semantics
 /// (<https://cloud.google.com/bigquery/docs/reference/standard-sql/>), with no function or
-/// extension to install. This file: queries, SELECT, FROM and name resolution. `+Expressions`:
-/// operators, literals, names, coercions, STRUCT fields; `+Casts`; `+Functions`: the scalar
-/// function table; `+Aggregates`: aggregate and window functions; `+Dates`: date and time
-/// functions; `+DateFormat` and `+Parse`: FORMAT_* and PARSE_* format elements;
-/// `+FormatFunction`: FORMAT; `+Statements`: DDL and DML.
+/// extension to install. The dialect-independent core (query structure, SELECT, FROM, scopes,
+/// name resolution, shared expression kinds, INSERT/UPDATE/DELETE) is ``SQLGenerator``'s default
+/// implementations; this generator supplies only what PostgreSQL spells differently. This file:
+/// the query-structure hooks (derived-table aliases, GROUP BY ROLLUP, `unnest() WITH
+/// ORDINALITY`, ORDER BY with collation) and the type map. `+Expressions`: operators, literals,
+/// coercions, STRUCT fields; `+Casts`; `+Functions`: the scalar function table; `+Aggregates`:
+/// aggregate and window functions; `+Dates`: date and time functions; `+DateFormat` and
+/// `+Parse`: FORMAT_* and PARSE_* format elements; `+FormatFunction`: FORMAT; `+Statements`: DDL
+/// and MERGE.
 ///
 /// Generation and typing are one pass, as in ``SQLiteGenerator``: every fragment comes back with
 /// its BigQuery type, which picks the emitted semantics. How BigQuery values are held in

@@ -1,7 +1,10 @@
 /// Writes SQLite SQL (plus the `bq_*` functions `WarehouseSQLite` registers) for a GoogleSQL
-/// AST, keeping BigQuery's semantics. This file: queries, SELECT, FROM and name resolution;
-/// `+Expressions` (operators, literals, coercions), `+Functions` (the function table),
-/// `+Statements` (DDL and DML).
+/// AST, keeping BigQuery's semantics. The dialect-independent core (query structure, SELECT,
+/// FROM, scopes, name resolution, shared expression kinds, INSERT/UPDATE/DELETE) is
+/// ``SQLGenerator``'s default implementations; this generator supplies only what SQLite spells
+/// differently. This file: the query-structure hooks (CTE materialization, ROLLUP as a union,
+/// `json_each` for UNNEST, ORDER BY); `+Expressions` (operators, literals, coercions),
+/// `+Functions` (the function table), `+Statements` (DDL, MERGE).
 ///
 /// Generation and typing are one pass: every fragment comes back with its BigQuery type
 /// (<https://cloud.google.com/bigquery/docs/reference/standard-sql/data-types>), which picks the
