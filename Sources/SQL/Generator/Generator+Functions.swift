@@ -51,12 +51,23 @@ extension SQLGenerator {
             throw unsupported("SAFE.\(name)", at)
         }
         if BigQueryFunctions.aggregates.contains(name) || BigQueryFunctions.navigation.contains(name) {
-            return try aggregate(call, scope: scope, at: at)
+            let args = try call.arguments.map { try expression($0, scope: scope) }
+            if BigQueryFunctions.navigation.contains(name) && call.over == nil {
+                throw SQLError(.semantic, construct: name, message: "\(name) needs an OVER clause", location: at)
+            }
+            return try aggregate(call, args, scope: scope, at: at)
         }
         if call.over != nil { throw SQLError(.semantic, construct: "OVER", message: "\(name) is not an analytic function", location: at) }
         if call.distinct || !call.orderBy.isEmpty || call.limit != nil || call.ignoreNulls != nil {
             throw SQLError(.semantic, construct: name, message: "DISTINCT, ORDER BY, LIMIT and IGNORE NULLS are only allowed in aggregates", location: at)
         }
         return try scalarFunction(call, scope: scope, at: at)
+    }
+
+    /// An aggregate's argument count must be in `range` (`COUNT(*)` has none).
+    func aggregateArity(_ call: Call, _ args: [Typed], _ range: ClosedRange<Int>, at: SourceLocation) throws {
+        guard range.contains(args.count) || (call.star && call.name == "COUNT") else {
+            throw SQLError(.semantic, construct: "function \(call.name)", message: "\(call.name) takes \(range.lowerBound)…\(range.upperBound) arguments, not \(args.count)", location: at)
+        }
     }
 }

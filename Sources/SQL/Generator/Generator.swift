@@ -54,8 +54,8 @@ protocol SQLGenerator: AnyObject {
     func cast(_ value: Typed, to target: TypeName, safe: Bool, at: SourceLocation) throws -> Typed
     /// A scalar function call.
     func scalarFunction(_ call: Call, scope: Scope, at: SourceLocation) throws -> Typed
-    /// An aggregate or window function call.
-    func aggregate(_ call: Call, scope: Scope, at: SourceLocation) throws -> Typed
+    /// An aggregate or window function call, its arguments generated.
+    func aggregate(_ call: Call, _ args: [Typed], scope: Scope, at: SourceLocation) throws -> Typed
     /// ORDER BY terms in the dialect's NULL order and collation.
     func orderItems(_ items: [OrderItem], scope: Scope, outputColumns: [SQLColumn], isCompound: Bool) throws -> String
 

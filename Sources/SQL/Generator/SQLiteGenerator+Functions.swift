@@ -303,17 +303,10 @@ extension SQLiteGenerator {
 
     // MARK: - Aggregates and window functions
 
-    func aggregate(_ call: Call, scope: Scope, at: SourceLocation) throws -> Typed {
+    /// An aggregate or window function over its arguments `args` (the shared
+    /// ``SQLGenerator/function(_:scope:at:)`` has checked that a window function has OVER).
+    func aggregate(_ call: Call, _ args: [Typed], scope: Scope, at: SourceLocation) throws -> Typed {
         let name = call.name
-        let args = try call.arguments.map { try expression($0, scope: scope) }
-        func arity(_ range: ClosedRange<Int>) throws {
-            guard range.contains(args.count) || (call.star && name == "COUNT") else {
-                throw SQLError(.semantic, construct: "function \(name)", message: "\(name) takes \(range.lowerBound)…\(range.upperBound) arguments, not \(args.count)", location: at)
-            }
-        }
-        if BigQueryFunctions.navigation.contains(name) && call.over == nil {
-            throw SQLError(.semantic, construct: name, message: "\(name) needs an OVER clause", location: at)
-        }
         if call.ignoreNulls == true && (name == "FIRST_VALUE" || name == "LAST_VALUE"), let over = call.over, args.count == 1 {
             // The first/last non-NULL value of the frame (a window function WarehouseSQLite registers).
             let function = name == "FIRST_VALUE" ? "bq_first_value_ignore_nulls" : "bq_last_value_ignore_nulls"
@@ -334,43 +327,43 @@ extension SQLiteGenerator {
         var type: SQLType?
         switch name {
         case "COUNT":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = call.star ? "count(*)" : "count(\(distinct)\(args[0].sql))"
             type = .int64
         case "COUNTIF":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = call.distinct ? "count(DISTINCT CASE WHEN \(args[0].sql) THEN 1 END)" : "count(CASE WHEN \(args[0].sql) THEN 1 END)"
             type = .int64
         case "SUM":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "sum(\(distinct)\(args[0].sql))"
             type = args[0].type == .int64 ? .int64 : (args[0].type == .numeric ? .numeric : (args[0].type == nil ? nil : .float64))
         case "AVG":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "avg(\(distinct)\(args[0].sql))"
             type = args[0].type == .numeric ? .numeric : .float64
         case "MIN", "MAX", "ANY_VALUE":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "\(name == "MAX" ? "max" : "min")(\(distinct)\(args[0].sql))"
             type = args[0].type
         case "LOGICAL_AND", "LOGICAL_OR":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "\(name == "LOGICAL_AND" ? "min" : "max")(\(args[0].sql))"
             type = .bool
         case "APPROX_COUNT_DISTINCT":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "count(DISTINCT \(args[0].sql))"
             type = .int64
         case "BIT_AND", "BIT_OR", "BIT_XOR":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "bq_\(name.lowercased())(\(distinct)\(args[0].sql))"
             type = .int64
         case "STDDEV_SAMP", "STDDEV_POP", "VAR_SAMP", "VAR_POP":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "bq_\(name.lowercased())(\(distinct)\(args[0].sql))"
             type = .float64
         case "STRING_AGG", "ARRAY_AGG":
-            try arity(name == "STRING_AGG" ? 1...2 : 1...1)
+            try aggregateArity(call, args, name == "STRING_AGG" ? 1...2 : 1...1, at: at)
             var values = [name == "ARRAY_AGG" ? jsonValue(args[0]) : args[0].sql]
             if name == "STRING_AGG" {
                 values.append(args.count > 1 ? args[1].sql : "','")
@@ -393,25 +386,25 @@ extension SQLiteGenerator {
             sql = "bq_\(name.lowercased())(\(values.joined(separator: ", ")))"
             type = name == "STRING_AGG" ? (args[0].type == .bytes ? .bytes : .string) : .array(args[0].type)
         case "ROW_NUMBER", "RANK", "DENSE_RANK", "CUME_DIST", "PERCENT_RANK":
-            try arity(0...0)
+            try aggregateArity(call, args, 0...0, at: at)
             sql = "\(name.lowercased())()"
             type = name == "CUME_DIST" || name == "PERCENT_RANK" ? .float64 : .int64
         case "NTILE":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "ntile(\(args[0].sql))"
             type = .int64
         case "LAG", "LEAD":
-            try arity(1...3)
+            try aggregateArity(call, args, 1...3, at: at)
             var values = args.map(\.sql)
             if args.count == 3 { values[2] = try coerce(args[2], to: args[0].type, at: at).sql }
             sql = "\(name.lowercased())(\(values.joined(separator: ", ")))"
             type = args[0].type
         case "FIRST_VALUE", "LAST_VALUE":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "\(name.lowercased())(\(args[0].sql))"
             type = args[0].type
         case "NTH_VALUE":
-            try arity(2...2)
+            try aggregateArity(call, args, 2...2, at: at)
             sql = "nth_value(\(args[0].sql), \(args[1].sql))"
             type = args[0].type
         default:
