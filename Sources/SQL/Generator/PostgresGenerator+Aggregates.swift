@@ -4,17 +4,10 @@
 // https://www.postgresql.org/docs/15/functions-aggregate.html).
 
 extension PostgresGenerator {
-    func aggregate(_ call: Call, scope: Scope, at: SourceLocation) throws -> Typed {
+    /// An aggregate or window function over its arguments `args` (the shared
+    /// ``SQLGenerator/function(_:scope:at:)`` has checked that a window function has OVER).
+    func aggregate(_ call: Call, _ args: [Typed], scope: Scope, at: SourceLocation) throws -> Typed {
         let name = call.name
-        let args = try call.arguments.map { try expression($0, scope: scope) }
-        func arity(_ range: ClosedRange<Int>) throws {
-            guard range.contains(args.count) || (call.star && name == "COUNT") else {
-                throw SQLError(.semantic, construct: "function \(name)", message: "\(name) takes \(range.lowerBound)…\(range.upperBound) arguments, not \(args.count)", location: at)
-            }
-        }
-        if SQLiteGenerator.navigation.contains(name) && call.over == nil {
-            throw SQLError(.semantic, construct: name, message: "\(name) needs an OVER clause", location: at)
-        }
         if call.ignoreNulls == true && (name == "FIRST_VALUE" || name == "LAST_VALUE"), let over = call.over, args.count == 1 {
             // PostgreSQL 15 has no IGNORE NULLS: the frame's non-NULL values, first or last.
             let values = "(array_agg(\(args[0].sql)) FILTER (WHERE \(args[0].sql) IS NOT NULL) OVER (\(try window(over, scope: scope, at: at))))"
@@ -46,15 +39,15 @@ extension PostgresGenerator {
         var type: SQLType?
         switch name {
         case "COUNT":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = call.star ? "count(*)" : "count(\(distinct)\(x))"
             type = .int64
         case "COUNTIF":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "count(\(distinct)CASE WHEN \(x) THEN \(call.distinct ? x : "1") END)"
             type = .int64
         case "SUM":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             switch args[0].type {
             case .int64:
                 // sum(bigint) is numeric in PostgreSQL; back to bigint, an error on overflow as in BigQuery.
@@ -68,7 +61,7 @@ extension PostgresGenerator {
                 type = nil
             }
         case "AVG":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             try requireKnownTypes(args, name, at: at)
             if args[0].type == .numeric || args[0].type == .bignumeric {
                 // Computed to one more decimal than kept, then rounded as BigQuery's NUMERIC.
@@ -80,7 +73,7 @@ extension PostgresGenerator {
                 type = .float64
             }
         case "MIN", "MAX", "ANY_VALUE":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             // ANY_VALUE: any value of the group; the minimum is one (PostgreSQL 15 has no any_value).
             let fn = name == "MAX" ? "max" : "min"
             if args[0].type == .bool {
@@ -92,23 +85,23 @@ extension PostgresGenerator {
             }
             type = args[0].type
         case "LOGICAL_AND", "LOGICAL_OR":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "\(name == "LOGICAL_AND" ? "bool_and" : "bool_or")(\(x))"
             type = .bool
         case "APPROX_COUNT_DISTINCT":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "count(DISTINCT \(x))"
             type = .int64
         case "BIT_AND", "BIT_OR", "BIT_XOR":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "\(name.lowercased())(\(distinct)\(x))"
             type = .int64
         case "STDDEV_SAMP", "STDDEV_POP", "VAR_SAMP", "VAR_POP":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "\(name.lowercased())(\(distinct)(\(x))::double precision)"
             type = .float64
         case "STRING_AGG":
-            try arity(1...2)
+            try aggregateArity(call, args, 1...2, at: at)
             let bytes = args[0].type == .bytes
             let delimiter = args.count > 1 ? textual(args[1], bytes ? .bytes : .string) : (bytes ? "'\\x2c'::bytea" : "','")
             if let limit = call.limit {
@@ -122,7 +115,7 @@ extension PostgresGenerator {
             sql = "string_agg(\(distinct)\(textual(args[0], bytes ? .bytes : .string)), \(delimiter)\(try aggregateOrder(call, scope: scope)))"
             type = bytes ? .bytes : .string
         case "ARRAY_AGG":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             if case .array = args[0].type { throw SQLError(.semantic, construct: "ARRAY_AGG", message: "ARRAY_AGG of an ARRAY is not allowed", location: at) }
             if let element = args[0].type { _ = try postgresType(.array(element), at: at) }
             let filter = call.ignoreNulls == true ? " FILTER (WHERE \(x) IS NOT NULL)" : ""
@@ -141,26 +134,26 @@ extension PostgresGenerator {
             }
             type = .array(args[0].type)
         case "ROW_NUMBER", "RANK", "DENSE_RANK", "CUME_DIST", "PERCENT_RANK":
-            try arity(0...0)
+            try aggregateArity(call, args, 0...0, at: at)
             sql = "\(name.lowercased())()"
             type = name == "CUME_DIST" || name == "PERCENT_RANK" ? .float64 : .int64
         case "NTILE":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "ntile((\(x))::integer)"
             type = .int64
         case "LAG", "LEAD":
-            try arity(1...3)
+            try aggregateArity(call, args, 1...3, at: at)
             var values = [x]
             if args.count > 1 { values.append("(\(args[1].sql))::integer") }
             if args.count == 3 { values.append(try coerce(args[2], to: args[0].type, at: at).sql) }
             sql = "\(name.lowercased())(\(values.joined(separator: ", ")))"
             type = args[0].type
         case "FIRST_VALUE", "LAST_VALUE":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "\(name.lowercased())(\(x))"
             type = args[0].type
         case "NTH_VALUE":
-            try arity(2...2)
+            try aggregateArity(call, args, 2...2, at: at)
             sql = "nth_value(\(x), (\(args[1].sql))::integer)"
             type = args[0].type
         default:
@@ -180,43 +173,5 @@ extension PostgresGenerator {
     func aggregateOrder(_ call: Call, scope: Scope) throws -> String {
         guard !call.orderBy.isEmpty else { return "" }
         return " ORDER BY " + (try orderItems(call.orderBy, scope: scope, outputColumns: [], isCompound: false))
-    }
-
-    func window(_ window: Window, scope: Scope, at: SourceLocation) throws -> String {
-        var window = window
-        if let name = window.name {
-            guard let named = windowDefinitions[name.lowercased()] else {
-                throw SQLError(.semantic, construct: "window", message: "unknown window \(name)", location: at)
-            }
-            if window.partitionBy.isEmpty { window.partitionBy = named.partitionBy }
-            if window.orderBy.isEmpty { window.orderBy = named.orderBy }
-            if window.frame == nil { window.frame = named.frame }
-            window.name = named.name
-            if named.name != nil { return try self.window(window, scope: scope, at: at) }
-        }
-        var parts: [String] = []
-        if !window.partitionBy.isEmpty {
-            parts.append("PARTITION BY " + (try window.partitionBy.map { try expression($0, scope: scope).sql }.joined(separator: ", ")))
-        }
-        if !window.orderBy.isEmpty {
-            parts.append("ORDER BY " + (try orderItems(window.orderBy, scope: scope, outputColumns: [], isCompound: false)))
-        }
-        if let frame = window.frame {
-            func bound(_ b: Window.Bound) throws -> String {
-                switch b {
-                case .unboundedPreceding: return "UNBOUNDED PRECEDING"
-                case .unboundedFollowing: return "UNBOUNDED FOLLOWING"
-                case .currentRow: return "CURRENT ROW"
-                case .preceding(let e): return try expression(e, scope: scope).sql + " PRECEDING"
-                case .following(let e): return try expression(e, scope: scope).sql + " FOLLOWING"
-                }
-            }
-            if let end = frame.end {
-                parts.append("\(frame.unit) BETWEEN \(try bound(frame.start)) AND \(try bound(end))")
-            } else {
-                parts.append("\(frame.unit) \(try bound(frame.start))")
-            }
-        }
-        return parts.joined(separator: " ")
     }
 }

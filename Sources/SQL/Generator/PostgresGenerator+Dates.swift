@@ -13,7 +13,7 @@ extension PostgresGenerator {
         case .datePart(let part): return part
         case .column(let parts) where parts.count == 1:
             let upper = parts[0].uppercased()
-            guard SQLiteGenerator.dateParts.contains(upper) else {
+            guard BigQueryFunctions.dateParts.contains(upper) else {
                 throw SQLError(.semantic, construct: "date part", message: "\(parts[0]) is not a date part", location: argument.location)
             }
             return upper
@@ -241,7 +241,7 @@ extension PostgresGenerator {
 
     func extract(part: String, _ value: Typed, at: SourceLocation) throws -> Typed {
         let base = part.hasPrefix("WEEK(") ? "WEEK" : part
-        guard SQLiteGenerator.dateParts.contains(base) else {
+        guard BigQueryFunctions.dateParts.contains(base) else {
             throw SQLError(.semantic, construct: "EXTRACT", message: "\(part) is not a date part", location: at)
         }
         if value.sql == "NULL" { return Typed("NULL::bigint", .int64) }

@@ -4,19 +4,13 @@
 // https://www.postgresql.org/docs/15/functions.html).
 
 extension PostgresGenerator {
-    func predicate(_ expression: Expression, scope: Scope) throws -> String {
-        try self.expression(expression, scope: scope).sql
-    }
-
-    func expression(_ expression: Expression, scope: Scope) throws -> Typed {
+    /// The node kinds PostgreSQL writes its own way (the shared ``SQLGenerator/expression(_:scope:)``
+    /// hands over these; it writes every other kind itself).
+    func dialectExpression(_ expression: Expression, scope: Scope) throws -> Typed {
         let at = expression.location
         switch expression.kind {
-        case .null:
-            return Typed("NULL", nil)
-        case .bool(let value):
-            return Typed(value ? "TRUE" : "FALSE", .bool)
         case .integer(let text):
-            guard let value = SQLiteGenerator.integerValue(text) else {
+            guard let value = BigQueryFunctions.integerValue(text) else {
                 throw SQLError(.semantic, construct: "integer literal", message: "invalid integer literal: \(text)", location: at)
             }
             return Typed(Self.bigint(value), .int64)
@@ -27,20 +21,10 @@ extension PostgresGenerator {
             if sql.hasSuffix(".") { sql += "0" }
             // A bare 1.5 is `numeric` in PostgreSQL, FLOAT64 in BigQuery.
             return Typed("\(sql.hasPrefix("-") ? "(\(sql))" : sql)::double precision", .float64)
-        case .string(let text):
-            return Typed(quoteString(text), .string, literal: text)
         case .bytes(let text):
             let digits = Array("0123456789abcdef")
             let hex = text.utf8.map { String(digits[Int($0 >> 4)]) + String(digits[Int($0 & 15)]) }.joined()
             return Typed("'\\x\(hex)'::bytea", .bytes)
-        case .typedLiteral(let type, let value):
-            return try typedLiteral(type: type, value: value, at: at)
-        case .interval:
-            throw refuse("INTERVAL outside DATE_ADD/DATE_SUB or date arithmetic", at)
-        case .column(let parts):
-            return try column(parts, scope: scope, at: at)
-        case .parameter(let name):
-            throw refuse("query parameter @\(name)", at)
         case .unary(let op, let operand):
             let value = try self.expression(operand, scope: scope)
             switch op {
@@ -49,14 +33,6 @@ extension PostgresGenerator {
             case "-": return Typed("(-\(value.sql))", value.type)
             default: return Typed("(~\(value.sql))", value.type)
             }
-        case .binary(let op, let left, let right):
-            return try binary(op, left, right, scope: scope, at: at)
-        case .isNull(let operand, let negated):
-            let value = try self.expression(operand, scope: scope)
-            return Typed("(\(value.sql) IS \(negated ? "NOT " : "")NULL)", .bool)
-        case .isBool(let operand, let value, let negated):
-            let typed = try self.expression(operand, scope: scope)
-            return Typed("(\(typed.sql) IS \(negated ? "NOT " : "")\(value ? "TRUE" : "FALSE"))", .bool)
         case .isDistinct(let left, let right, let negated):
             let (l, r) = try coercedPair(left, right, scope: scope)
             return Typed("(\(l.sql) IS \(negated ? "NOT " : "")DISTINCT FROM \(r.sql))", .bool)
@@ -67,17 +43,6 @@ extension PostgresGenerator {
             let v = try coerce(value, to: lo.type ?? hi.type, at: operand.location)
             let collate = [v.type, lo.type, hi.type].contains(.string) ? " COLLATE \"C\"" : ""
             return Typed("(\(v.sql)\(collate) \(negated ? "NOT " : "")BETWEEN \(lo.sql) AND \(hi.sql))", .bool)
-        case .inList(let operand, let items, let negated):
-            let value = try self.expression(operand, scope: scope)
-            var list: [String] = []
-            for item in items {
-                list.append(try coerce(try self.expression(item, scope: scope), to: value.type, at: item.location).sql)
-            }
-            return Typed("(\(value.sql) \(negated ? "NOT " : "")IN (\(list.joined(separator: ", "))))", .bool)
-        case .inQuery(let operand, let query, let negated):
-            let value = try self.expression(operand, scope: scope)
-            let generated = try self.query(query, parent: scope)
-            return Typed("(\(value.sql) \(negated ? "NOT " : "")IN (\n\(generated.sql)\n))", .bool)
         case .inUnnest(let operand, let array, let negated):
             let list = try self.expression(array, scope: scope)
             var element: SQLType?
@@ -91,15 +56,6 @@ extension PostgresGenerator {
             let value = try self.expression(operand, scope: scope)
             let p = try self.expression(pattern, scope: scope)
             return Typed("(\(value.sql) \(negated ? "NOT " : "")LIKE \(p.sql))", .bool)
-        case .exists(let query):
-            let generated = try self.query(query, parent: scope)
-            return Typed("(EXISTS (\n\(generated.sql)\n))", .bool)
-        case .subquery(let query):
-            let generated = try self.query(query, parent: scope)
-            if generated.columns.count > 1 {
-                throw SQLError(.semantic, construct: "scalar subquery", message: "a scalar subquery must return one column", location: at)
-            }
-            return Typed("(\n\(generated.sql)\n)", generated.columns.first?.type)
         case .arrayQuery(let query):
             let generated = try self.query(query, parent: scope)
             guard generated.columns.count == 1, let column = generated.columns.first else {
@@ -107,36 +63,6 @@ extension PostgresGenerator {
             }
             if let type = column.type { _ = try postgresType(.array(type), at: at) }
             return Typed("ARRAY(SELECT \"_a\".\(quoteIdentifier(column.name)) FROM (\n\(generated.sql)\n) AS \"_a\")", .array(column.type))
-        case .caseWhen(let operand, let whens, let otherwise):
-            var sql = "CASE"
-            var type: SQLType?
-            var subject: Typed?
-            if let operand {
-                let typed = try self.expression(operand, scope: scope)
-                subject = typed
-                sql += " " + typed.sql
-            }
-            var branches: [(condition: String, result: Typed)] = []
-            for when in whens {
-                var condition = try self.expression(when.condition, scope: scope)
-                if let subject { condition = try coerce(condition, to: subject.type, at: when.condition.location) }
-                let result = try self.expression(when.result, scope: scope)
-                type = supertype(type, result.type)
-                branches.append((condition.sql, result))
-            }
-            var elseResult: Typed?
-            if let otherwise {
-                let result = try self.expression(otherwise, scope: scope)
-                type = supertype(type, result.type)
-                elseResult = result
-            }
-            for branch in branches { sql += " WHEN \(branch.condition) THEN \(try adapt(branch.result, to: type, at: at))" }
-            if let elseResult { sql += " ELSE \(try adapt(elseResult, to: type, at: at))" }
-            return Typed(sql + " END", type)
-        case .cast(let operand, let target, let safe):
-            return try cast(try self.expression(operand, scope: scope), to: target, safe: safe, at: at)
-        case .call(let call):
-            return try function(call, scope: scope, at: at)
         case .extract(let part, let operand, let timeZone):
             var value = try self.expression(operand, scope: scope)
             if let timeZone {
@@ -146,37 +72,6 @@ extension PostgresGenerator {
                 value = Typed("(\(value.sql) AT TIME ZONE \(quoteString(zone)))", .datetime)
             }
             return try extract(part: part, value, at: at)
-        case .array(let items, let elementType):
-            var element = elementType.flatMap(SQLType.init)
-            var typedItems: [Typed] = []
-            for item in items {
-                var typed = try self.expression(item, scope: scope)
-                if let element { typed = try coerce(typed, to: element, at: item.location) }
-                element = supertype(element, typed.type)
-                typedItems.append(typed)
-            }
-            guard let element else {
-                // `[]` (or all NULLs): PostgreSQL reads the untyped literal as the array type the context needs.
-                return Typed(items.isEmpty ? "'{}'" : "ARRAY[\(typedItems.map(\.sql).joined(separator: ", "))]", .array(nil))
-            }
-            let type = try postgresType(.array(element), at: at)
-            return Typed("ARRAY[\(typedItems.map(\.sql).joined(separator: ", "))]::\(type)", .array(element))
-        case .structLiteral(let fields):
-            var names: [String] = []
-            var types: [SQLType?] = []
-            var parts: [String] = []
-            for (index, field) in fields.enumerated() {
-                let typed = try self.expression(field.value, scope: scope)
-                var name = field.name ?? ""
-                if name.isEmpty, case .column(let path) = field.value.kind, let last = path.last { name = last }
-                if name.isEmpty { name = "_field_\(index + 1)" }
-                guard !names.contains(where: { $0.lowercased() == name.lowercased() }) else { throw refuse("STRUCT with two fields named \(name)", at) }
-                try checkStructField(typed.type, at: field.value.location)
-                names.append(name)
-                types.append(typed.type)
-                parts.append("\(quoteString(name)), \(typed.sql)")
-            }
-            return Typed("jsonb_build_object(\(parts.joined(separator: ", ")))", .structure(names, types))
         case .element(let base, let index, let mode):
             let array = try self.expression(base, scope: scope)
             let position = try self.expression(index, scope: scope)
@@ -193,15 +88,9 @@ extension PostgresGenerator {
             let high = zeroBased ? "cardinality(\(array.sql))" : "cardinality(\(array.sql)) + 1"
             let fail = try raise("'Array index ' || \(position.sql) || ' is out of bounds'", type: element, at: at)
             return Typed("CASE WHEN \(position.sql) >= \(low) AND \(position.sql) < \(high) THEN \(value) WHEN \(position.sql) IS NOT NULL AND \(array.sql) IS NOT NULL THEN \(fail) END", element)
-        case .field(let base, let name):
-            return try structField(try self.expression(base, scope: scope), [name], at: at)
-        case .datePart(let part):
-            throw SQLError(.semantic, construct: "date part", message: "\(part) is a date part, not a value", location: at)
-        case .tuple(let items):
-            let parts = try items.map { try self.expression($0, scope: scope).sql }
-            return Typed("(\(parts.joined(separator: ", ")))", nil)
-        case .star:
-            throw SQLError(.syntax, construct: "*", message: "* is only allowed in COUNT(*) and SELECT *", location: at)
+        default:
+            // Not reached: the shared core writes the other kinds.
+            throw unsupported("expression", at)
         }
     }
 
@@ -242,99 +131,61 @@ extension PostgresGenerator {
         return "(\(value))::\(try postgresType(type, at: at))"
     }
 
-    func typedLiteral(type: String, value: String, at: SourceLocation) throws -> Typed {
-        func invalid() -> SQLError {
-            SQLError(.semantic, construct: "\(type) literal", message: "invalid \(type) literal '\(value)'", location: at)
-        }
+    /// Literals carry their PostgreSQL type (an untyped '…' would be read as the context needs).
+    func spellLiteral(_ type: SQLType, _ text: String) -> String {
         switch type {
-        case "DATE":
-            guard let days = CivilTime.parseDate(value) else { throw invalid() }
-            return Typed("DATE \(quoteString(CivilTime.formatDate(days)))", .date)
-        case "DATETIME":
-            guard let micros = CivilTime.parseDateTime(value) else { throw invalid() }
-            return Typed("TIMESTAMP \(quoteString(CivilTime.formatDateTime(micros)))", .datetime)
-        case "TIMESTAMP":
-            guard let micros = CivilTime.parseTimestamp(value), CivilTime.inRange(micros: micros) else { throw invalid() }
-            return Typed("TIMESTAMPTZ \(quoteString(CivilTime.formatDateTime(micros) + "+00"))", .timestamp)
-        case "TIME":
-            guard let micros = CivilTime.parseTime(value) else { throw invalid() }
-            return Typed("TIME \(quoteString(CivilTime.formatTime(micros)))", .time)
-        case "NUMERIC", "BIGNUMERIC":
-            let trimmed = value.filter { $0 != " " }
-            guard Double(trimmed) != nil, !trimmed.lowercased().contains("n"), !trimmed.lowercased().contains("i") else { throw invalid() }
-            return Typed("\(quoteString(trimmed))::numeric", type == "NUMERIC" ? .numeric : .bignumeric)
-        case "JSON":
-            return Typed("\(quoteString(value))::jsonb", .json)
-        default:
-            throw refuse("\(type) literal", at)
+        case .date: return "DATE \(quoteString(text))"
+        case .datetime: return "TIMESTAMP \(quoteString(text))"
+        case .timestamp: return "TIMESTAMPTZ \(quoteString(text + "+00"))"
+        case .time: return "TIME \(quoteString(text))"
+        default: return "\(quoteString(text))::jsonb"
         }
+    }
+
+    /// NUMERIC is PostgreSQL's exact `numeric` (no NaN or infinity, which BigQuery's lacks).
+    func numericLiteral(_ text: String) -> String? {
+        guard Double(text) != nil, !text.lowercased().contains("n"), !text.lowercased().contains("i") else { return nil }
+        return "\(quoteString(text))::numeric"
+    }
+
+    /// A CASE branch in the type of the whole (see ``adapt(_:to:at:)``).
+    func branchResult(_ value: Typed, as type: SQLType?, at: SourceLocation) throws -> String {
+        try adapt(value, to: type, at: at)
+    }
+
+    /// `ARRAY[…]::T[]`; with no known element type (`[]`, all NULLs) PostgreSQL reads the untyped
+    /// literal as the array type the context needs.
+    func arrayLiteral(_ items: [Typed], element: SQLType?, at: SourceLocation) throws -> String {
+        guard let element else {
+            return items.isEmpty ? "'{}'" : "ARRAY[\(items.map(\.sql).joined(separator: ", "))]"
+        }
+        let type = try postgresType(.array(element), at: at)
+        return "ARRAY[\(items.map(\.sql).joined(separator: ", "))]::\(type)"
+    }
+
+    /// A STRUCT is a jsonb object: field names must differ and values must read back from JSON.
+    func checkStructLiteralField(_ name: String, _ value: Typed, names: [String], at: SourceLocation, fieldAt: SourceLocation) throws {
+        guard !names.contains(where: { $0.lowercased() == name.lowercased() }) else { throw refuse("STRUCT with two fields named \(name)", at) }
+        try checkStructField(value.type, at: fieldAt)
+    }
+
+    func structObject(_ fields: [(name: String, value: Typed)]) -> String {
+        "jsonb_build_object(" + fields.map { "\(quoteString($0.name)), \($0.value.sql)" }.joined(separator: ", ") + ")"
     }
 
     // MARK: - Names
 
-    func column(_ parts: [String], scope: Scope, at: SourceLocation) throws -> Typed {
-        let first = parts[0].lowercased()
-        // A qualified name whose first part is a relation alias at some level (correlated
-        // references) resolves there.
-        if parts.count >= 2 {
-            var search: Scope? = scope
-            while let current = search {
-                if current.sources.contains(where: { $0.name == first }) { break }
-                search = current.parent
-            }
-            if let owner = search, owner !== scope {
-                return try column(parts, scope: owner, at: at)
-            }
-        }
-        var level: Scope? = scope
-        while let current = level {
-            if current.aliasesFirst, parts.count == 1, let alias = current.selectAliases[first] {
-                // The output column as it was named (PostgreSQL's quoted names are case-sensitive).
-                return alias
-            }
-            if parts.count >= 2, let source = current.sources.first(where: { $0.name == first && !$0.isUnnest }) {
-                let name = parts[1]
-                var type: SQLType?
-                var spelled = name
-                if let columns = source.columns {
-                    guard let column = columns.first(where: { $0.name.lowercased() == name.lowercased() }) else {
-                        throw SQLError(.semantic, construct: "name", message: "name \(name) not found inside \(parts[0])", location: at)
-                    }
-                    type = column.type
-                    spelled = column.name
-                }
-                let base = Typed("\(source.qualifier).\(quoteIdentifier(spelled))", type)
-                return parts.count > 2 ? try structField(base, Array(parts[2...]), at: at) : base
-            }
-            if let source = current.sources.first(where: { $0.isUnnest && $0.name == first }) {
-                let base = Typed("\(source.qualifier).\"value\"", source.elementType)
-                return parts.count > 1 ? try structField(base, Array(parts[1...]), at: at) : base
-            }
-            if parts.count == 1, let source = current.sources.first(where: { $0.isUnnest && $0.offsetName?.lowercased() == first }) {
-                return Typed("(\(source.qualifier).\"offset\" - 1)", .int64)
-            }
-            let matches = current.sources.filter { source in
-                source.columns?.contains(where: { $0.name.lowercased() == first }) ?? false
-            }
-            if matches.count > 1, !matches.dropFirst().allSatisfy({ $0.hiddenForStar.contains(first) }) {
-                throw SQLError(.semantic, construct: "name", message: "column name \(parts[0]) is ambiguous", location: at)
-            }
-            if let source = matches.first, let column = source.columns?.first(where: { $0.name.lowercased() == first }) {
-                let qualifier = matches.count > 1 ? "" : "\(source.qualifier)."
-                let base = Typed("\(qualifier)\(quoteIdentifier(column.name))", column.type)
-                return parts.count > 1 ? try structField(base, Array(parts[1...]), at: at) : base
-            }
-            if !current.allKnown {
-                // Some relation's columns are unknown: let PostgreSQL resolve the name.
-                if parts.count > 1 { throw refuse("STRUCT field access", at, hint: "STRUCT values are not translated to PostgreSQL") }
-                return Typed(quoteIdentifier(parts[0]), nil)
-            }
-            if parts.count == 1, let alias = current.selectAliases[first] {
-                return alias
-            }
-            level = current.parent
-        }
-        throw SQLError(.semantic, construct: "name", message: "unrecognized name: \(parts.joined(separator: "."))", location: at)
+    /// A select alias named in ORDER BY: the output column as it was named (PostgreSQL's quoted
+    /// names are case-sensitive).
+    func outputAlias(_ alias: Typed, named name: String) -> Typed { alias }
+
+    /// `t.col` takes the spelling of the column's definition (quoted names are case-sensitive).
+    func columnSpelling(_ name: String, column: SQLColumn) -> String { column.name }
+
+    /// A name no relation is known to have: PostgreSQL resolves it (a STRUCT field cannot be read).
+    func unresolvedColumn(_ parts: [String], at: SourceLocation) throws -> Typed {
+        if parts.count > 1 { throw refuse("STRUCT field access", at, hint: "STRUCT values are not translated to PostgreSQL") }
+        return Typed(quoteIdentifier(parts[0]), nil)
     }
 
     // MARK: - Operators
@@ -422,16 +273,7 @@ extension PostgresGenerator {
 
     /// `+ - *` keeping BigQuery's types; bigint overflow is an error in both.
     func arithmetic(_ op: String, _ l: Typed, _ r: Typed) -> Typed {
-        let type: SQLType?
-        if l.type == .float64 || r.type == .float64 {
-            type = .float64
-        } else if l.type == .int64 && r.type == .int64 {
-            type = .int64
-        } else if (l.type == .numeric || l.type == .int64) && (r.type == .numeric || r.type == .int64) {
-            type = .numeric
-        } else {
-            type = l.type ?? r.type
-        }
+        let type = arithmeticType(l.type, r.type)
         if op == "*", type == .numeric || type == .bignumeric {
             // NUMERIC keeps 9 decimals (BIGNUMERIC 38), rounded half away from zero.
             return Typed("round(\(l.sql) * \(r.sql), \(type == .numeric ? 9 : 38))", type)
@@ -513,29 +355,9 @@ extension PostgresGenerator {
         return Typed("(\(value) \(sign) \(delta))", type)
     }
 
-    /// Both sides of a comparison, a string literal coerced to the other side's DATE, DATETIME,
-    /// TIMESTAMP or TIME (https://cloud.google.com/bigquery/docs/reference/standard-sql/conversion_rules#coercion),
-    /// and a DATE compared with a DATETIME or TIMESTAMP taken at midnight (UTC).
-    func coercedPair(_ left: Expression, _ right: Expression, scope: Scope) throws -> (Typed, Typed) {
-        var l = try expression(left, scope: scope)
-        var r = try expression(right, scope: scope)
-        l = try coerce(l, to: r.type, at: left.location)
-        r = try coerce(r, to: l.type, at: right.location)
-        if l.type == .date && r.type == .timestamp { l = Typed("((\(l.sql))::timestamp AT TIME ZONE 'UTC')", .timestamp) }
-        if r.type == .date && l.type == .timestamp { r = Typed("((\(r.sql))::timestamp AT TIME ZONE 'UTC')", .timestamp) }
-        return (l, r)
-    }
-
-    /// A string literal as a literal of `type` when BigQuery would coerce it.
-    func coerce(_ value: Typed, to type: SQLType?, at: SourceLocation) throws -> Typed {
-        guard let literal = value.literal, let type else { return value }
-        switch type {
-        case .date: return try typedLiteral(type: "DATE", value: literal, at: at)
-        case .datetime: return try typedLiteral(type: "DATETIME", value: literal, at: at)
-        case .timestamp: return try typedLiteral(type: "TIMESTAMP", value: literal, at: at)
-        case .time: return try typedLiteral(type: "TIME", value: literal, at: at)
-        default: return value
-        }
+    /// A DATE compared with a TIMESTAMP is taken at midnight UTC.
+    func dateAtMidnight(_ date: Typed, as other: SQLType?) -> Typed? {
+        other == .timestamp ? Typed("((\(date.sql))::timestamp AT TIME ZONE 'UTC')", .timestamp) : nil
     }
 
     // MARK: - STRUCT

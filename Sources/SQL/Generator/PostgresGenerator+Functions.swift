@@ -11,18 +11,10 @@ extension PostgresGenerator {
         "CBRT": ("cbrt", 1), "POW": ("power", 2),
     ]
 
-    func function(_ call: Call, scope: Scope, at: SourceLocation) throws -> Typed {
+    /// A scalar function (the shared ``SQLGenerator/function(_:scope:at:)`` has routed aggregates
+    /// and refused aggregate-only clauses).
+    func scalarFunction(_ call: Call, scope: Scope, at: SourceLocation) throws -> Typed {
         let name = call.name
-        if call.safe && (SQLiteGenerator.aggregates.contains(name) || SQLiteGenerator.navigation.contains(name)) {
-            throw refuse("SAFE.\(name)", at)
-        }
-        if SQLiteGenerator.aggregates.contains(name) || SQLiteGenerator.navigation.contains(name) {
-            return try aggregate(call, scope: scope, at: at)
-        }
-        if call.over != nil { throw SQLError(.semantic, construct: "OVER", message: "\(name) is not an analytic function", location: at) }
-        if call.distinct || !call.orderBy.isEmpty || call.limit != nil || call.ignoreNulls != nil {
-            throw SQLError(.semantic, construct: name, message: "DISTINCT, ORDER BY, LIMIT and IGNORE NULLS are only allowed in aggregates", location: at)
-        }
         if call.safe, ["SQRT", "LN", "LOG10"].contains(name), call.arguments.count == 1 {
             // SAFE.: NULL instead of the domain error (the only error these functions raise).
             let x = "(\(try expression(call.arguments[0], scope: scope).sql))::double precision"

@@ -38,54 +38,11 @@ extension PostgresGenerator {
             let target = kind == "SCHEMA" ? quoteIdentifier(name.last ?? "") : relationSQL(name)
             return (["DROP \(kind) " + (ifExists ? "IF EXISTS " : "") + target], [])
         case .insert(let table, let columns, let source, _):
-            let target = relationName(table)
-            let known = catalog.columns(target)
-            var sql = "INSERT INTO \(relationSQL(table))"
-            if !columns.isEmpty { sql += " (" + columns.map(quoteIdentifier).joined(separator: ", ") + ")" }
-            switch source {
-            case .query(let query):
-                sql += "\n" + (try self.query(query, parent: nil).sql)
-            case .values(let rows):
-                let names = columns.isEmpty ? (known ?? []).map(\.name) : columns
-                let scope = Scope(parent: nil)
-                let rendered = try rows.map { row -> String in
-                    var values: [String] = []
-                    for (index, value) in row.enumerated() {
-                        var typed = try expression(value, scope: scope)
-                        if index < names.count, let type = known?.first(where: { $0.name.lowercased() == names[index].lowercased() })?.type {
-                            typed = try coerce(typed, to: type, at: value.location)
-                        }
-                        values.append(typed.sql)
-                    }
-                    return "(" + values.joined(separator: ", ") + ")"
-                }
-                sql += " VALUES " + rendered.joined(separator: ", ")
-            }
-            return ([sql], [])
+            return ([try insertSQL(table: table, columns: columns, source: source)], [])
         case .delete(let table, let alias, let whereClause, let location):
-            guard let whereClause else {
-                throw SQLError(.semantic, construct: "DELETE", message: "DELETE must have a WHERE clause in BigQuery", location: location)
-            }
-            let scope = Scope(parent: nil)
-            let aliasName = alias ?? table.last ?? ""
-            scope.sources.append(Source(name: aliasName.lowercased(), qualifier: quoteIdentifier(aliasName), columns: catalog.columns(relationName(table))))
-            return (["DELETE FROM \(relationSQL(table)) AS \(quoteIdentifier(aliasName)) WHERE " + (try predicate(whereClause, scope: scope))], [])
+            return ([try deleteSQL(table: table, alias: alias, whereClause: whereClause, location: location)], [])
         case .update(let table, let alias, let assignments, let from, let whereClause, let location):
-            guard let whereClause else {
-                throw SQLError(.semantic, construct: "UPDATE", message: "UPDATE must have a WHERE clause in BigQuery", location: location)
-            }
-            let scope = Scope(parent: nil)
-            let aliasName = alias ?? table.last ?? ""
-            scope.sources.append(Source(name: aliasName.lowercased(), qualifier: quoteIdentifier(aliasName), columns: catalog.columns(relationName(table))))
-            var fromSQL = ""
-            if let from { fromSQL = "\nFROM " + (try fromItem(from, scope: scope)) }
-            let sets = try assignments.map { assignment -> String in
-                guard assignment.column.count == 1 || (assignment.column.count == 2 && assignment.column.first?.lowercased() == aliasName.lowercased()) else {
-                    throw refuse("UPDATE of a struct field", location)
-                }
-                return quoteIdentifier(assignment.column.last ?? "") + " = " + (try expression(assignment.value, scope: scope).sql)
-            }
-            return (["UPDATE \(relationSQL(table)) AS \(quoteIdentifier(aliasName)) SET " + sets.joined(separator: ", ") + fromSQL + "\nWHERE " + (try predicate(whereClause, scope: scope))], [])
+            return ([try updateSQL(table: table, alias: alias, assignments: assignments, from: from, whereClause: whereClause, location: location)], [])
         case .merge(let merge):
             return (try self.merge(merge), [])
         case .alterAddColumn(let table, let column, let ifNotExists, let location):

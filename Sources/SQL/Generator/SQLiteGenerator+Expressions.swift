@@ -3,19 +3,13 @@
 // https://cloud.google.com/bigquery/docs/reference/standard-sql/conversion_rules).
 
 extension SQLiteGenerator {
-    func predicate(_ expression: Expression, scope: Scope) throws -> String {
-        try self.expression(expression, scope: scope).sql
-    }
-
-    func expression(_ expression: Expression, scope: Scope) throws -> Typed {
+    /// The node kinds SQLite writes its own way (the shared ``SQLGenerator/expression(_:scope:)``
+    /// hands over these; it writes every other kind itself).
+    func dialectExpression(_ expression: Expression, scope: Scope) throws -> Typed {
         let at = expression.location
         switch expression.kind {
-        case .null:
-            return Typed("NULL", nil)
-        case .bool(let value):
-            return Typed(value ? "TRUE" : "FALSE", .bool)
         case .integer(let text):
-            guard let value = Self.integerValue(text) else {
+            guard let value = BigQueryFunctions.integerValue(text) else {
                 throw SQLError(.semantic, construct: "integer literal", message: "invalid integer literal: \(text)", location: at)
             }
             return Typed(String(value), .int64)
@@ -25,22 +19,12 @@ extension SQLiteGenerator {
             if sql.hasPrefix("-.") { sql = "-0" + sql.dropFirst() }
             if sql.hasSuffix(".") { sql += "0" }
             return Typed(sql, .float64)
-        case .string(let text):
-            return Typed(quoteString(text), .string, literal: text)
         case .bytes(let text):
             let hex = Array(text.utf8).map { byte -> String in
                 let digits = "0123456789ABCDEF".map { $0 }
                 return String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 15)])
             }.joined()
             return Typed("X'\(hex)'", .bytes)
-        case .typedLiteral(let type, let value):
-            return try typedLiteral(type: type, value: value, at: at)
-        case .interval:
-            throw SQLError.unsupported("INTERVAL outside DATE_ADD/DATE_SUB or date arithmetic", at)
-        case .column(let parts):
-            return try column(parts, scope: scope, at: at)
-        case .parameter(let name):
-            throw SQLError.unsupported("query parameter @\(name)", at)
         case .unary(let op, let operand):
             let value = try self.expression(operand, scope: scope)
             switch op {
@@ -50,14 +34,6 @@ extension SQLiteGenerator {
                 return Typed("bq_neg(\(value.sql))", value.type)
             default: return Typed("(~\(value.sql))", value.type)
             }
-        case .binary(let op, let left, let right):
-            return try binary(op, left, right, scope: scope, at: at)
-        case .isNull(let operand, let negated):
-            let value = try self.expression(operand, scope: scope)
-            return Typed("(\(value.sql) IS \(negated ? "NOT " : "")NULL)", .bool)
-        case .isBool(let operand, let value, let negated):
-            let typed = try self.expression(operand, scope: scope)
-            return Typed("(\(typed.sql) IS \(negated ? "NOT " : "")\(value ? "TRUE" : "FALSE"))", .bool)
         case .isDistinct(let left, let right, let negated):
             let (l, r) = try coercedPair(left, right, scope: scope)
             return Typed("(\(l.sql) IS \(negated ? "" : "NOT ")\(r.sql))", .bool)
@@ -67,17 +43,6 @@ extension SQLiteGenerator {
             let hi = try coerce(try self.expression(high, scope: scope), to: value.type, at: high.location)
             let v = try coerce(value, to: lo.type ?? hi.type, at: operand.location)
             return Typed("(\(v.sql) \(negated ? "NOT " : "")BETWEEN \(lo.sql) AND \(hi.sql))", .bool)
-        case .inList(let operand, let items, let negated):
-            let value = try self.expression(operand, scope: scope)
-            var list: [String] = []
-            for item in items {
-                list.append(try coerce(try self.expression(item, scope: scope), to: value.type, at: item.location).sql)
-            }
-            return Typed("(\(value.sql) \(negated ? "NOT " : "")IN (\(list.joined(separator: ", "))))", .bool)
-        case .inQuery(let operand, let query, let negated):
-            let value = try self.expression(operand, scope: scope)
-            let generated = try self.query(query, parent: scope)
-            return Typed("(\(value.sql) \(negated ? "NOT " : "")IN (\n\(generated.sql)\n))", .bool)
         case .inUnnest(let operand, let array, let negated):
             let value = try self.expression(operand, scope: scope)
             let list = try self.expression(array, scope: scope)
@@ -91,15 +56,6 @@ extension SQLiteGenerator {
             }
             let p = try self.expression(pattern, scope: scope)
             return Typed("(\(not)bq_like(\(value.sql), \(p.sql)))", .bool)
-        case .exists(let query):
-            let generated = try self.query(query, parent: scope)
-            return Typed("(EXISTS (\n\(generated.sql)\n))", .bool)
-        case .subquery(let query):
-            let generated = try self.query(query, parent: scope)
-            if generated.columns.count > 1 {
-                throw SQLError(.semantic, construct: "scalar subquery", message: "a scalar subquery must return one column", location: at)
-            }
-            return Typed("(\n\(generated.sql)\n)", generated.columns.first?.type)
         case .arrayQuery(let query):
             let generated = try self.query(query, parent: scope)
             guard generated.columns.count == 1, let column = generated.columns.first else {
@@ -107,34 +63,6 @@ extension SQLiteGenerator {
             }
             let element = jsonValue(Typed("\"_a\".\(quoteIdentifier(column.name))", column.type))
             return Typed("(SELECT coalesce(json_group_array(\(element)), '[]') FROM (\n\(generated.sql)\n) AS \"_a\")", .array(column.type))
-        case .caseWhen(let operand, let whens, let otherwise):
-            var sql = "CASE"
-            var type: SQLType?
-            var subject: Typed?
-            if let operand {
-                let typed = try self.expression(operand, scope: scope)
-                subject = typed
-                sql += " " + typed.sql
-            }
-            var results: [Typed] = []
-            for when in whens {
-                var condition = try self.expression(when.condition, scope: scope)
-                if let subject { condition = try coerce(condition, to: subject.type, at: when.condition.location) }
-                let result = try self.expression(when.result, scope: scope)
-                results.append(result)
-                type = supertype(type, result.type)
-                sql += " WHEN \(condition.sql) THEN \(result.sql)"
-            }
-            if let otherwise {
-                let result = try self.expression(otherwise, scope: scope)
-                type = supertype(type, result.type)
-                sql += " ELSE \(result.sql)"
-            }
-            return Typed(sql + " END", type)
-        case .cast(let operand, let target, let safe):
-            return try cast(try self.expression(operand, scope: scope), to: target, safe: safe, at: at)
-        case .call(let call):
-            return try function(call, scope: scope, at: at)
         case .extract(let part, let operand, let timeZone):
             var value = try self.expression(operand, scope: scope)
             if let timeZone {
@@ -143,30 +71,6 @@ extension SQLiteGenerator {
                 value = Typed("bq_to_zone(\(value.sql), \(quoteString(zone)))", .datetime)
             }
             return try extract(part: part, value, at: at)
-        case .array(let items, let elementType):
-            var element = elementType.flatMap(SQLType.init)
-            var parts: [String] = []
-            for item in items {
-                var typed = try self.expression(item, scope: scope)
-                if let element { typed = try coerce(typed, to: element, at: item.location) }
-                element = supertype(element, typed.type)
-                parts.append(jsonValue(typed))
-            }
-            return Typed(parts.isEmpty ? "'[]'" : "json_array(\(parts.joined(separator: ", ")))", .array(element))
-        case .structLiteral(let fields):
-            var names: [String] = []
-            var types: [SQLType?] = []
-            var parts: [String] = []
-            for (index, field) in fields.enumerated() {
-                let typed = try self.expression(field.value, scope: scope)
-                var name = field.name ?? ""
-                if name.isEmpty, case .column(let path) = field.value.kind, let last = path.last { name = last }
-                if name.isEmpty { name = "_field_\(index + 1)" }
-                names.append(name)
-                types.append(typed.type)
-                parts.append("\(quoteString(name)), \(jsonValue(typed))")
-            }
-            return Typed("json_object(\(parts.joined(separator: ", ")))", .structure(names, types))
         case .element(let base, let index, let mode):
             let array = try self.expression(base, scope: scope)
             let position = try self.expression(index, scope: scope)
@@ -174,32 +78,10 @@ extension SQLiteGenerator {
                 throw SQLError(.semantic, construct: "array subscript", message: "only arrays can be subscripted", location: at)
             }
             return Typed(fromJSON("bq_array_at(\(array.sql), \(position.sql), '\(mode)')", element), element)
-        case .field(let base, let name):
-            let value = try self.expression(base, scope: scope)
-            return structField(value, [name])
-        case .datePart(let part):
-            throw SQLError(.semantic, construct: "date part", message: "\(part) is a date part, not a value", location: at)
-        case .tuple(let items):
-            let parts = try items.map { try self.expression($0, scope: scope).sql }
-            return Typed("(\(parts.joined(separator: ", ")))", nil)
-        case .star:
-            throw SQLError(.syntax, construct: "*", message: "* is only allowed in COUNT(*) and SELECT *", location: at)
+        default:
+            // Not reached: the shared core writes the other kinds.
+            throw unsupported("expression", at)
         }
-    }
-
-    static func integerValue(_ text: String) -> Int64? {
-        var digits = Substring(text)
-        var negative = false
-        if digits.hasPrefix("-") {
-            negative = true
-            digits = digits.dropFirst()
-        }
-        if digits.hasPrefix("0x") || digits.hasPrefix("0X") {
-            guard let magnitude = UInt64(digits.dropFirst(2), radix: 16) else { return nil }
-            if negative { return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil }
-            return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
-        }
-        return Int64(text)
     }
 
     /// A LIKE pattern as a GLOB pattern: `%` → `*`, `_` → `?`, GLOB's own metacharacters
@@ -225,106 +107,51 @@ extension SQLiteGenerator {
         return out
     }
 
-    func typedLiteral(type: String, value: String, at: SourceLocation) throws -> Typed {
-        func invalid() -> SQLError {
-            SQLError(.semantic, construct: "\(type) literal", message: "invalid \(type) literal '\(value)'", location: at)
-        }
-        switch type {
-        case "DATE":
-            guard let days = CivilTime.parseDate(value) else { throw invalid() }
-            return Typed(quoteString(CivilTime.formatDate(days)), .date)
-        case "DATETIME":
-            guard let micros = CivilTime.parseDateTime(value) else { throw invalid() }
-            return Typed(quoteString(CivilTime.formatDateTime(micros)), .datetime)
-        case "TIMESTAMP":
-            guard let micros = CivilTime.parseTimestamp(value), CivilTime.inRange(micros: micros) else { throw invalid() }
-            return Typed(quoteString(CivilTime.formatDateTime(micros)), .timestamp)
-        case "TIME":
-            guard let micros = CivilTime.parseTime(value) else { throw invalid() }
-            return Typed(quoteString(CivilTime.formatTime(micros)), .time)
-        case "NUMERIC", "BIGNUMERIC":
-            let trimmed = value.filter { $0 != " " }
-            guard let number = Double(trimmed) else { throw invalid() }
-            return Typed(number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) + ".0" : String(number), type == "NUMERIC" ? .numeric : .bignumeric)
-        case "JSON":
-            return Typed("json(\(quoteString(value)))", .json)
-        default:
-            throw SQLError.unsupported("\(type) literal", at)
-        }
+    /// SQLite holds DATE, DATETIME, TIMESTAMP and TIME as their canonical text, JSON as its
+    /// minified text.
+    func spellLiteral(_ type: SQLType, _ text: String) -> String {
+        type == .json ? "json(\(quoteString(text)))" : quoteString(text)
+    }
+
+    /// NUMERIC is a REAL in SQLite, written with a decimal point.
+    func numericLiteral(_ text: String) -> String? {
+        guard let number = Double(text) else { return nil }
+        return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) + ".0" : String(number)
+    }
+
+    /// A CASE/IF branch as is: SQLite's values carry no declared type.
+    func branchResult(_ value: Typed, as type: SQLType?, at: SourceLocation) throws -> String { value.sql }
+
+    /// An ARRAY is JSON text in SQLite: `json_array(…)`, `'[]'` when empty.
+    func arrayLiteral(_ items: [Typed], element: SQLType?, at: SourceLocation) throws -> String {
+        items.isEmpty ? "'[]'" : "json_array(\(items.map(jsonValue).joined(separator: ", ")))"
+    }
+
+    func checkStructLiteralField(_ name: String, _ value: Typed, names: [String], at: SourceLocation, fieldAt: SourceLocation) throws {}
+
+    /// A STRUCT is a JSON object in SQLite.
+    func structObject(_ fields: [(name: String, value: Typed)]) -> String {
+        "json_object(" + fields.map { "\(quoteString($0.name)), \(jsonValue($0.value))" }.joined(separator: ", ") + ")"
     }
 
     // MARK: - Names
 
-    func column(_ parts: [String], scope: Scope, at: SourceLocation) throws -> Typed {
-        let first = parts[0].lowercased()
-        // A qualified name whose first part is a relation alias at some level (correlated
-        // references) resolves there, before any level falls back to letting SQLite resolve it.
-        if parts.count >= 2 {
-            var search: Scope? = scope
-            while let current = search {
-                if current.sources.contains(where: { $0.name == first }) { break }
-                search = current.parent
-            }
-            if let owner = search, owner !== scope {
-                return try column(parts, scope: owner, at: at)
-            }
-        }
-        var level: Scope? = scope
-        while let current = level {
-            if current.aliasesFirst, parts.count == 1, let alias = current.selectAliases[first] {
-                return Typed(quoteIdentifier(parts[0]), alias.type)
-            }
-            // A qualified name: `alias.column[.field…]`.
-            if parts.count >= 2, let source = current.sources.first(where: { $0.name == first && !$0.isUnnest }) {
-                let name = parts[1]
-                var type: SQLType?
-                if let columns = source.columns {
-                    guard let column = columns.first(where: { $0.name.lowercased() == name.lowercased() }) else {
-                        throw SQLError(.semantic, construct: "name", message: "name \(name) not found inside \(parts[0])", location: at)
-                    }
-                    type = column.type
-                }
-                let base = Typed("\(source.qualifier).\(quoteIdentifier(name))", type)
-                return parts.count > 2 ? structField(base, Array(parts[2...])) : base
-            }
-            // An UNNEST alias (the element) or its offset.
-            if let source = current.sources.first(where: { $0.isUnnest && $0.name == first }) {
-                let base = Typed(fromJSONValue("\(source.qualifier).value", source.elementType), source.elementType)
-                return parts.count > 1 ? structField(base, Array(parts[1...])) : base
-            }
-            if parts.count == 1, let source = current.sources.first(where: { $0.isUnnest && $0.offsetName?.lowercased() == first }) {
-                return Typed("\(source.qualifier).key", .int64)
-            }
-            // An unqualified column.
-            let matches = current.sources.filter { source in
-                source.columns?.contains(where: { $0.name.lowercased() == first }) ?? false
-            }
-            if matches.count > 1, !matches.dropFirst().allSatisfy({ $0.hiddenForStar.contains(first) }) {
-                throw SQLError(.semantic, construct: "name", message: "column name \(parts[0]) is ambiguous", location: at)
-            }
-            if let source = matches.first, let column = source.columns?.first(where: { $0.name.lowercased() == first }) {
-                let qualifier = matches.count > 1 ? "" : "\(source.qualifier)."
-                let base = Typed("\(qualifier)\(quoteIdentifier(column.name))", column.type)
-                return parts.count > 1 ? structField(base, Array(parts[1...])) : base
-            }
-            if !current.allKnown {
-                // Some relation's columns are unknown: let SQLite resolve the name.
-                let base = Typed(quoteIdentifier(parts[0]), nil)
-                return parts.count > 1 ? structField(base, Array(parts[1...])) : base
-            }
-            if parts.count == 1, let alias = current.selectAliases[first] {
-                return alias
-            }
-            level = current.parent
-        }
-        if parts.count == 1 && scope.sources.isEmpty && scope.parent == nil {
-            throw SQLError(.semantic, construct: "name", message: "unrecognized name: \(parts[0])", location: at)
-        }
-        throw SQLError(.semantic, construct: "name", message: "unrecognized name: \(parts.joined(separator: "."))", location: at)
+    /// A select alias named in ORDER BY: the output column, under the name it was given there.
+    func outputAlias(_ alias: Typed, named name: String) -> Typed {
+        Typed(quoteIdentifier(name), alias.type)
+    }
+
+    /// `t.col` keeps the spelling of the reference (SQLite's names are case-insensitive).
+    func columnSpelling(_ name: String, column: SQLColumn) -> String { name }
+
+    /// A name no relation is known to have: SQLite resolves it.
+    func unresolvedColumn(_ parts: [String], at: SourceLocation) throws -> Typed {
+        let base = Typed(quoteIdentifier(parts[0]), nil)
+        return parts.count > 1 ? try structField(base, Array(parts[1...]), at: at) : base
     }
 
     /// `s.a.b` on a STRUCT stored as JSON.
-    func structField(_ base: Typed, _ path: [String]) -> Typed {
+    func structField(_ base: Typed, _ path: [String], at: SourceLocation) throws -> Typed {
         var type: SQLType? = base.type
         for name in path {
             if case .structure(let names, let types) = type, let index = names.firstIndex(where: { $0.lowercased() == name.lowercased() }) {
@@ -415,16 +242,7 @@ extension SQLiteGenerator {
     /// `+ - *` keeping BigQuery's types: INT64 with INT64 is checked for overflow (an error in
     /// BigQuery, a silent conversion to REAL in SQLite); FLOAT64 uses SQLite's operator.
     func arithmetic(_ op: String, _ l: Typed, _ r: Typed) -> Typed {
-        let type: SQLType?
-        if l.type == .float64 || r.type == .float64 {
-            type = .float64
-        } else if l.type == .int64 && r.type == .int64 {
-            type = .int64
-        } else if (l.type == .numeric || l.type == .int64) && (r.type == .numeric || r.type == .int64) {
-            type = .numeric
-        } else {
-            type = l.type ?? r.type
-        }
+        let type = arithmeticType(l.type, r.type)
         if type == .float64 || type == .numeric || type == .bignumeric {
             return Typed("(\(l.sql) \(op) \(r.sql))", type)
         }
@@ -452,29 +270,9 @@ extension SQLiteGenerator {
         }
     }
 
-    /// Both sides of a comparison, a string literal coerced to the other side's DATE, DATETIME,
-    /// TIMESTAMP or TIME (https://cloud.google.com/bigquery/docs/reference/standard-sql/conversion_rules#coercion),
-    /// and a DATE compared with a DATETIME/TIMESTAMP taken at midnight.
-    func coercedPair(_ left: Expression, _ right: Expression, scope: Scope) throws -> (Typed, Typed) {
-        var l = try expression(left, scope: scope)
-        var r = try expression(right, scope: scope)
-        l = try coerce(l, to: r.type, at: left.location)
-        r = try coerce(r, to: l.type, at: right.location)
-        if l.type == .date && (r.type == .datetime || r.type == .timestamp) { l = Typed("(\(l.sql) || ' 00:00:00')", r.type) }
-        if r.type == .date && (l.type == .datetime || l.type == .timestamp) { r = Typed("(\(r.sql) || ' 00:00:00')", l.type) }
-        return (l, r)
-    }
-
-    /// A string literal as a literal of `type` when BigQuery would coerce it.
-    func coerce(_ value: Typed, to type: SQLType?, at: SourceLocation) throws -> Typed {
-        guard let literal = value.literal, let type else { return value }
-        switch type {
-        case .date: return try typedLiteral(type: "DATE", value: literal, at: at)
-        case .datetime: return try typedLiteral(type: "DATETIME", value: literal, at: at)
-        case .timestamp: return try typedLiteral(type: "TIMESTAMP", value: literal, at: at)
-        case .time: return try typedLiteral(type: "TIME", value: literal, at: at)
-        default: return value
-        }
+    /// A DATE compared with a DATETIME/TIMESTAMP is taken at midnight (text comparison).
+    func dateAtMidnight(_ date: Typed, as other: SQLType?) -> Typed? {
+        other == .datetime || other == .timestamp ? Typed("(\(date.sql) || ' 00:00:00')", other) : nil
     }
 
     // MARK: - CAST

@@ -33,29 +33,10 @@ extension SQLiteGenerator {
         "COSH": (1...1, .float64), "SINH": (1...1, .float64), "TANH": (1...1, .float64), "CBRT": (1...1, .float64),
     ]
 
-    static let aggregates: Set<String> = [
-        "COUNT", "COUNTIF", "SUM", "AVG", "MIN", "MAX", "ANY_VALUE", "ARRAY_AGG", "STRING_AGG",
-        "LOGICAL_AND", "LOGICAL_OR", "APPROX_COUNT_DISTINCT", "BIT_AND", "BIT_OR", "BIT_XOR",
-        "STDDEV_SAMP", "STDDEV_POP", "VAR_SAMP", "VAR_POP",
-    ]
-
-    static let navigation: Set<String> = [
-        "ROW_NUMBER", "RANK", "DENSE_RANK", "NTILE", "PERCENT_RANK", "CUME_DIST", "LAG", "LEAD",
-        "FIRST_VALUE", "LAST_VALUE", "NTH_VALUE",
-    ]
-
-    func function(_ call: Call, scope: Scope, at: SourceLocation) throws -> Typed {
+    /// A scalar function (the shared ``SQLGenerator/function(_:scope:at:)`` has routed aggregates
+    /// and refused aggregate-only clauses).
+    func scalarFunction(_ call: Call, scope: Scope, at: SourceLocation) throws -> Typed {
         let name = call.name
-        if call.safe && (Self.aggregates.contains(name) || Self.navigation.contains(name)) {
-            throw SQLError.unsupported("SAFE.\(name)", at)
-        }
-        if Self.aggregates.contains(name) || Self.navigation.contains(name) {
-            return try aggregate(call, scope: scope, at: at)
-        }
-        if call.over != nil { throw SQLError(.semantic, construct: "OVER", message: "\(name) is not an analytic function", location: at) }
-        if call.distinct || !call.orderBy.isEmpty || call.limit != nil || call.ignoreNulls != nil {
-            throw SQLError(.semantic, construct: name, message: "DISTINCT, ORDER BY, LIMIT and IGNORE NULLS are only allowed in aggregates", location: at)
-        }
         // TO_HEX(MD5(x)) is dbt-bigquery's hash: the hex digest SQLite's md5() gives.
         if name == "TO_HEX", call.arguments.count == 1, case .call(let inner) = call.arguments[0].kind, inner.name == "MD5", inner.arguments.count == 1 {
             return Typed("md5(\(try expression(inner.arguments[0], scope: scope).sql))", .string)
@@ -66,7 +47,7 @@ extension SQLiteGenerator {
             switch argument.kind {
             case .datePart(let part): return Typed(quoteString(part), nil)
             case .interval: return Typed("NULL", .interval)
-            case .column(let parts) where index == partPosition && parts.count == 1 && Self.dateParts.contains(parts[0].uppercased()):
+            case .column(let parts) where index == partPosition && parts.count == 1 && BigQueryFunctions.dateParts.contains(parts[0].uppercased()):
                 return Typed(quoteString(parts[0].uppercased()), nil)
             default: return try expression(argument, scope: scope)
             }
@@ -289,7 +270,7 @@ extension SQLiteGenerator {
         case .datePart(let part): return quoteString(part)
         case .column(let parts) where parts.count == 1:
             let upper = parts[0].uppercased()
-            guard Self.dateParts.contains(upper) else {
+            guard BigQueryFunctions.dateParts.contains(upper) else {
                 throw SQLError(.semantic, construct: "date part", message: "\(parts[0]) is not a date part", location: argument.location)
             }
             return quoteString(upper)
@@ -304,14 +285,9 @@ extension SQLiteGenerator {
         "DATE_TRUNC": 1, "DATETIME_TRUNC": 1, "TIMESTAMP_TRUNC": 1, "TIME_TRUNC": 1, "LAST_DAY": 1,
     ]
 
-    static let dateParts: Set<String> = [
-        "MICROSECOND", "MILLISECOND", "SECOND", "MINUTE", "HOUR", "DAY", "WEEK", "ISOWEEK", "MONTH",
-        "QUARTER", "YEAR", "ISOYEAR", "DAYOFWEEK", "DAYOFYEAR", "DATE", "TIME", "DATETIME",
-    ]
-
     func extract(part: String, _ value: Typed, at: SourceLocation) throws -> Typed {
         let base = part.hasPrefix("WEEK(") ? "WEEK" : part
-        guard Self.dateParts.contains(base) else {
+        guard BigQueryFunctions.dateParts.contains(base) else {
             throw SQLError(.semantic, construct: "EXTRACT", message: "\(part) is not a date part", location: at)
         }
         let type: SQLType
@@ -327,17 +303,10 @@ extension SQLiteGenerator {
 
     // MARK: - Aggregates and window functions
 
-    func aggregate(_ call: Call, scope: Scope, at: SourceLocation) throws -> Typed {
+    /// An aggregate or window function over its arguments `args` (the shared
+    /// ``SQLGenerator/function(_:scope:at:)`` has checked that a window function has OVER).
+    func aggregate(_ call: Call, _ args: [Typed], scope: Scope, at: SourceLocation) throws -> Typed {
         let name = call.name
-        let args = try call.arguments.map { try expression($0, scope: scope) }
-        func arity(_ range: ClosedRange<Int>) throws {
-            guard range.contains(args.count) || (call.star && name == "COUNT") else {
-                throw SQLError(.semantic, construct: "function \(name)", message: "\(name) takes \(range.lowerBound)…\(range.upperBound) arguments, not \(args.count)", location: at)
-            }
-        }
-        if Self.navigation.contains(name) && call.over == nil {
-            throw SQLError(.semantic, construct: name, message: "\(name) needs an OVER clause", location: at)
-        }
         if call.ignoreNulls == true && (name == "FIRST_VALUE" || name == "LAST_VALUE"), let over = call.over, args.count == 1 {
             // The first/last non-NULL value of the frame (a window function WarehouseSQLite registers).
             let function = name == "FIRST_VALUE" ? "bq_first_value_ignore_nulls" : "bq_last_value_ignore_nulls"
@@ -358,43 +327,43 @@ extension SQLiteGenerator {
         var type: SQLType?
         switch name {
         case "COUNT":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = call.star ? "count(*)" : "count(\(distinct)\(args[0].sql))"
             type = .int64
         case "COUNTIF":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = call.distinct ? "count(DISTINCT CASE WHEN \(args[0].sql) THEN 1 END)" : "count(CASE WHEN \(args[0].sql) THEN 1 END)"
             type = .int64
         case "SUM":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "sum(\(distinct)\(args[0].sql))"
             type = args[0].type == .int64 ? .int64 : (args[0].type == .numeric ? .numeric : (args[0].type == nil ? nil : .float64))
         case "AVG":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "avg(\(distinct)\(args[0].sql))"
             type = args[0].type == .numeric ? .numeric : .float64
         case "MIN", "MAX", "ANY_VALUE":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "\(name == "MAX" ? "max" : "min")(\(distinct)\(args[0].sql))"
             type = args[0].type
         case "LOGICAL_AND", "LOGICAL_OR":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "\(name == "LOGICAL_AND" ? "min" : "max")(\(args[0].sql))"
             type = .bool
         case "APPROX_COUNT_DISTINCT":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "count(DISTINCT \(args[0].sql))"
             type = .int64
         case "BIT_AND", "BIT_OR", "BIT_XOR":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "bq_\(name.lowercased())(\(distinct)\(args[0].sql))"
             type = .int64
         case "STDDEV_SAMP", "STDDEV_POP", "VAR_SAMP", "VAR_POP":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "bq_\(name.lowercased())(\(distinct)\(args[0].sql))"
             type = .float64
         case "STRING_AGG", "ARRAY_AGG":
-            try arity(name == "STRING_AGG" ? 1...2 : 1...1)
+            try aggregateArity(call, args, name == "STRING_AGG" ? 1...2 : 1...1, at: at)
             var values = [name == "ARRAY_AGG" ? jsonValue(args[0]) : args[0].sql]
             if name == "STRING_AGG" {
                 values.append(args.count > 1 ? args[1].sql : "','")
@@ -417,25 +386,25 @@ extension SQLiteGenerator {
             sql = "bq_\(name.lowercased())(\(values.joined(separator: ", ")))"
             type = name == "STRING_AGG" ? (args[0].type == .bytes ? .bytes : .string) : .array(args[0].type)
         case "ROW_NUMBER", "RANK", "DENSE_RANK", "CUME_DIST", "PERCENT_RANK":
-            try arity(0...0)
+            try aggregateArity(call, args, 0...0, at: at)
             sql = "\(name.lowercased())()"
             type = name == "CUME_DIST" || name == "PERCENT_RANK" ? .float64 : .int64
         case "NTILE":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "ntile(\(args[0].sql))"
             type = .int64
         case "LAG", "LEAD":
-            try arity(1...3)
+            try aggregateArity(call, args, 1...3, at: at)
             var values = args.map(\.sql)
             if args.count == 3 { values[2] = try coerce(args[2], to: args[0].type, at: at).sql }
             sql = "\(name.lowercased())(\(values.joined(separator: ", ")))"
             type = args[0].type
         case "FIRST_VALUE", "LAST_VALUE":
-            try arity(1...1)
+            try aggregateArity(call, args, 1...1, at: at)
             sql = "\(name.lowercased())(\(args[0].sql))"
             type = args[0].type
         case "NTH_VALUE":
-            try arity(2...2)
+            try aggregateArity(call, args, 2...2, at: at)
             sql = "nth_value(\(args[0].sql), \(args[1].sql))"
             type = args[0].type
         default:
@@ -445,43 +414,5 @@ extension SQLiteGenerator {
             sql += " OVER (" + (try window(over, scope: scope, at: at)) + ")"
         }
         return Typed(sql, type)
-    }
-
-    func window(_ window: Window, scope: Scope, at: SourceLocation) throws -> String {
-        var window = window
-        if let name = window.name {
-            guard let named = windowDefinitions[name.lowercased()] else {
-                throw SQLError(.semantic, construct: "window", message: "unknown window \(name)", location: at)
-            }
-            if window.partitionBy.isEmpty { window.partitionBy = named.partitionBy }
-            if window.orderBy.isEmpty { window.orderBy = named.orderBy }
-            if window.frame == nil { window.frame = named.frame }
-            window.name = named.name
-            if named.name != nil { return try self.window(window, scope: scope, at: at) }
-        }
-        var parts: [String] = []
-        if !window.partitionBy.isEmpty {
-            parts.append("PARTITION BY " + (try window.partitionBy.map { try expression($0, scope: scope).sql }.joined(separator: ", ")))
-        }
-        if !window.orderBy.isEmpty {
-            parts.append("ORDER BY " + (try orderItems(window.orderBy, scope: scope, outputColumns: [], isCompound: false)))
-        }
-        if let frame = window.frame {
-            func bound(_ b: Window.Bound) throws -> String {
-                switch b {
-                case .unboundedPreceding: return "UNBOUNDED PRECEDING"
-                case .unboundedFollowing: return "UNBOUNDED FOLLOWING"
-                case .currentRow: return "CURRENT ROW"
-                case .preceding(let e): return try expression(e, scope: scope).sql + " PRECEDING"
-                case .following(let e): return try expression(e, scope: scope).sql + " FOLLOWING"
-                }
-            }
-            if let end = frame.end {
-                parts.append("\(frame.unit) BETWEEN \(try bound(frame.start)) AND \(try bound(end))")
-            } else {
-                parts.append("\(frame.unit) \(try bound(frame.start))")
-            }
-        }
-        return parts.joined(separator: " ")
     }
 }
