@@ -30,11 +30,22 @@ from bqemulator.cli import main
 # The emulator catches SIGTERM and keeps running: when OPSFLOW_BQ_PARENT_PID is set, exit as
 # soon as that process (the test run that asked for the emulator) is gone.
 parent = int(os.environ.get("OPSFLOW_BQ_PARENT_PID") or 0)
+# Descriptors inherited from the test process (its runner's output pipe) would keep the runner
+# waiting after the tests end: keep only stdin/out/err.
+for fd in [int(name) for name in os.listdir("/proc/self/fd") if int(name) > 2]:
+    try:
+        os.close(fd)
+    except OSError:
+        pass
 def watch():
     while True:
         time.sleep(1)
         try:
             os.kill(parent, 0)
+            # An exited test process not yet reaped by its runner is a zombie: gone too.
+            with open(f"/proc/{parent}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    raise OSError("parent exited")
         except OSError:
             shutil.rmtree(os.path.dirname(os.path.abspath(__file__)), ignore_errors=True)
             os._exit(0)

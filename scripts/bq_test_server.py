@@ -245,6 +245,13 @@ def main():
     parser.add_argument("--parent-pid", type=int, help="exit when this process is gone")
     parser.add_argument("--cleanup", help="a folder to delete on that exit (the test's keys)")
     ARGS = parser.parse_args()
+    # Descriptors inherited from the test process (the test runner's output pipe among them) would
+    # keep the runner waiting for their end after the tests finish: keep only stdin/out/err.
+    for fd in [int(name) for name in os.listdir("/proc/self/fd") if int(name) > 2]:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     with open(ARGS.port_file + ".tmp", "w") as f:
@@ -256,6 +263,10 @@ def main():
             time.sleep(1)
             try:
                 os.kill(ARGS.parent_pid, 0)
+                # An exited test process that its runner has not reaped yet is a zombie: gone too.
+                with open(f"/proc/{ARGS.parent_pid}/stat") as f:
+                    if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                        raise OSError("parent exited")
             except OSError:
                 if ARGS.cleanup:
                     shutil.rmtree(ARGS.cleanup, ignore_errors=True)

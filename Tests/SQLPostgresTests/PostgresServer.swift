@@ -68,20 +68,34 @@ enum PostgresServer {
         environment["PGTZ"] = "UTC"
         environment["PGOPTIONS"] = "-c statement_timeout=20000"
         process.environment = environment
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
+        // The SQL goes in as a file and the errors come back in one: writing to a psql that has
+        // already exited (a refused connection) would kill this process with SIGPIPE.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("opsflow-psql-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        do {
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+            try Data((sql + ";\n").utf8).write(to: scratch.appendingPathComponent("in.sql"))
+            FileManager.default.createFile(atPath: scratch.appendingPathComponent("err").path, contents: nil)
+        } catch {
+            return .failure(ServerError(message: "could not write the psql input: \(error)"))
+        }
+        if let index = process.arguments?.lastIndex(of: "-") { process.arguments?[index] = scratch.appendingPathComponent("in.sql").path }
+        let output = Pipe()
+        process.standardInput = FileHandle.nullDevice
         process.standardOutput = output
-        process.standardError = errors
+        guard let errorFile = try? FileHandle(forWritingTo: scratch.appendingPathComponent("err")) else {
+            return .failure(ServerError(message: "could not open the psql error file"))
+        }
+        process.standardError = errorFile
         do {
             try process.run()
         } catch {
             return .failure(ServerError(message: "psql did not start: \(error)"))
         }
-        input.fileHandleForWriting.write(Data((sql + ";\n").utf8))
-        try? input.fileHandleForWriting.close()
         let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        try? errorFile.close()
+        let err = (try? Data(contentsOf: scratch.appendingPathComponent("err"))) ?? Data()
         guard process.terminationStatus == 0 else {
             return .failure(ServerError(message: String(decoding: err, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
         }
