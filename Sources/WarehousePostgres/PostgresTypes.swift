@@ -150,27 +150,7 @@ extension PostgresTypes {
             return element.hasSuffix("[]") || element == String(name.dropFirst(6).dropLast()) ? logical : element + "[]"
         }
         guard let type = SQLType(logical: name) else { return logical }
-        return storage(of: type) ?? logical
-    }
-
-    static func storage(of type: SQLType) -> String? {
-        switch type {
-        case .int64: return "bigint"
-        case .float64: return "double precision"
-        case .numeric, .bignumeric: return "numeric"
-        case .bool: return "boolean"
-        case .string: return "text"
-        case .bytes: return "bytea"
-        case .date: return "date"
-        case .datetime: return "timestamp"
-        case .time: return "time"
-        case .timestamp: return "timestamptz"
-        case .interval: return "interval"
-        case .json, .structure: return "jsonb"
-        case .array(let element):
-            guard let element, let inner = storage(of: element) else { return nil }
-            return inner + "[]"
-        }
+        return type.postgresStorage ?? logical
     }
 
     /// The BigQuery type of a PostgreSQL type as `format_type` prints it (`bigint`,

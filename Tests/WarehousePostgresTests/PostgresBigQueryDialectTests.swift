@@ -107,7 +107,7 @@ import Warehouse
         #expect(copies.columns.map(\.dataType) == ["INT64", "STRING"])
 
         // A view through the same path, and a construct the translator refuses is an error naming it.
-        try adapter.replaceView(model.withIdentifier("v"), withSelect: "select safe_divide(amount, 0) as r from \(adapter.render(seed))")
+        _ = try adapter.replaceView(model.withIdentifier("v"), withSelect: "select safe_divide(amount, 0) as r from \(adapter.render(seed))")
         #expect(try adapter.query("select count(*) from \(adapter.render(model.withIdentifier("v"))) where r is null", limit: nil).rows == [[.integer(2)]])
         #expect(throws: WarehouseError.self) { try adapter.query("select 1 +", limit: nil) }
     }

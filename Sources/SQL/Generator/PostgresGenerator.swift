@@ -196,28 +196,15 @@ final class PostgresGenerator: SQLGenerator {
         return quoteIdentifier(path.first ?? "")
     }
 
-    /// The PostgreSQL type that holds values of a BigQuery type.
+    /// The PostgreSQL type that holds values of a BigQuery type (``SQLType/postgresStorage``).
+    /// - Throws: `SQLError` for an array of unknown element type or an array of arrays.
     func postgresType(_ type: SQLType, at: SourceLocation) throws -> String {
-        switch type {
-        case .int64: return "bigint"
-        case .float64: return "double precision"
-        case .numeric, .bignumeric: return "numeric"
-        case .bool: return "boolean"
-        case .string: return "text"
-        case .bytes: return "bytea"
-        case .date: return "date"
-        case .datetime: return "timestamp"
-        case .time: return "time"
-        case .timestamp: return "timestamptz"
-        case .interval: return "interval"
-        case .json: return "jsonb"
-        case .array(let element):
+        if case .array(let element) = type {
             guard let element else { throw refuse("ARRAY of unknown element type", at) }
             if case .array = element { throw SQLError(.semantic, construct: "ARRAY<ARRAY>", message: "arrays of arrays are not allowed in BigQuery", location: at) }
             return try postgresType(element, at: at) + "[]"
-        case .structure:
-            // A STRUCT is a JSON object (field order is not kept: jsonb orders keys).
-            return "jsonb"
         }
+        guard let storage = type.postgresStorage else { throw refuse("\(type)", at) }
+        return storage
     }
 }

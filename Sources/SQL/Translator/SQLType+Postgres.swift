@@ -2,6 +2,32 @@
 // (https://www.postgresql.org/docs/15/datatype.html, information_schema.columns).
 
 extension SQLType {
+    /// The PostgreSQL type that stores values of this BigQuery type: `INT64` → `bigint`,
+    /// `FLOAT64` → `double precision`, `NUMERIC`/`BIGNUMERIC` → `numeric`, `DATETIME` →
+    /// `timestamp`, `TIMESTAMP` → `timestamptz`, `JSON` and `STRUCT` → `jsonb` (a STRUCT is a JSON
+    /// object; field order is not kept), `ARRAY<T>` → `T[]`. Nil for an array whose element type
+    /// is unknown or is itself an array (BigQuery has no arrays of arrays).
+    public var postgresStorage: String? {
+        switch self {
+        case .int64: return "bigint"
+        case .float64: return "double precision"
+        case .numeric, .bignumeric: return "numeric"
+        case .bool: return "boolean"
+        case .string: return "text"
+        case .bytes: return "bytea"
+        case .date: return "date"
+        case .datetime: return "timestamp"
+        case .time: return "time"
+        case .timestamp: return "timestamptz"
+        case .interval: return "interval"
+        case .json, .structure: return "jsonb"
+        case .array(let element):
+            guard let element else { return nil }
+            if case .array = element { return nil }
+            return element.postgresStorage.map { $0 + "[]" }
+        }
+    }
+
     /// The BigQuery type of a PostgreSQL column, from `information_schema.columns.data_type`
     /// (`bigint`, `timestamp with time zone`, `ARRAY` …) and, for arrays, its `udt_name`
     /// (`_int8`, `_text` …); nil for a type BigQuery has no counterpart for.
