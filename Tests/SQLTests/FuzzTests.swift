@@ -27,9 +27,10 @@ struct FuzzTests {
         mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
     }
 
-    static func check(_ sql: String) {
+    /// Translates `sql` to `dialect`: either SQL or an SQLError located inside the text, never a trap.
+    static func check(_ sql: String, to dialect: SQLDialect = .sqlite) {
         do {
-            let t = try SQLTranslator.translate(sql)
+            let t = try SQLTranslator.translate(sql, from: .bigQuery, to: dialect)
             #expect(!t.sql.isEmpty)
         } catch let error as SQLError {
             let lines = sql.split(separator: "\n", omittingEmptySubsequences: false).count
@@ -40,15 +41,20 @@ struct FuzzTests {
         }
     }
 
-    @Test("every prefix of the seed queries")
-    func truncated() {
-        for seed in Self.seeds {
+    /// ``check(_:to:)`` on every prefix of every seed.
+    static func checkEveryPrefix(of seeds: [String], to dialect: SQLDialect = .sqlite) {
+        for seed in seeds {
             var prefix = ""
             for character in seed {
                 prefix.append(character)
-                Self.check(prefix)
+                check(prefix, to: dialect)
             }
         }
+    }
+
+    @Test("every prefix of the seed queries")
+    func truncated() {
+        Self.checkEveryPrefix(of: Self.seeds)
     }
 
     @Test("random token soup and mutations")

@@ -11,28 +11,11 @@ struct PostgresFuzzTests {
         "SELECT s.a.b, x.c FROM d.t, UNNEST([STRUCT(1 AS c)]) AS x WHERE REGEXP_CONTAINS(y, r'[0-9-.]+') AND 1 << 70 = 0",
     ]
 
-    static func check(_ sql: String) {
-        do {
-            let t = try SQLTranslator.translate(sql, from: .bigQuery, to: .postgres)
-            #expect(!t.sql.isEmpty)
-        } catch let error as SQLError {
-            let lines = sql.split(separator: "\n", omittingEmptySubsequences: false).count
-            #expect(error.line >= 1 && error.line <= max(1, lines), "\(error) for \(sql)")
-            #expect(error.column >= 1)
-        } catch {
-            Issue.record("not an SQLError: \(error)")
-        }
-    }
+    static func check(_ sql: String) { FuzzTests.check(sql, to: .postgres) }
 
     @Test("every prefix of the seed queries")
     func truncated() {
-        for seed in Self.seeds {
-            var prefix = ""
-            for character in seed {
-                prefix.append(character)
-                Self.check(prefix)
-            }
-        }
+        FuzzTests.checkEveryPrefix(of: Self.seeds, to: .postgres)
     }
 
     @Test("random mutations of the seeds")
