@@ -72,14 +72,16 @@ let package = Package(
         ]),
         // Parse+render benchmark against Python Jinja2 (bench/jinja_bench.sh).
         .executableTarget(name: "JinjaBench", dependencies: ["Jinja"], path: "bench/JinjaBench"),
+        // Test support shared by the adapter suites: the built binary run on copies of the example.
+        .target(name: "OpsFlowTestSupport", path: "Tests/OpsFlowTestSupport"),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja"], resources: [.copy("Inputs")]),
         .testTarget(name: "ProjectTests", dependencies: ["Project"]),
         .testTarget(name: "SQLTests", dependencies: ["SQL"]),
         // BigQuery SQL translated to PostgreSQL, run on a real PostgreSQL 15 server through psql.
         .testTarget(name: "SQLPostgresTests", dependencies: ["SQL"], exclude: ["Fixtures"]),
         .testTarget(name: "WarehouseSQLiteTests", dependencies: ["WarehouseSQLite", "Warehouse", "WarehouseConformance"]),
-        .testTarget(name: "WarehousePostgresTests", dependencies: ["WarehousePostgres", "Warehouse", "WarehouseConformance"]),
-        .testTarget(name: "WarehouseBigQueryTests", dependencies: ["WarehouseBigQuery", "Warehouse", "WarehouseConformance", "HTTPClient"]),
+        .testTarget(name: "WarehousePostgresTests", dependencies: ["WarehousePostgres", "Warehouse", "WarehouseConformance", "OpsFlowTestSupport"]),
+        .testTarget(name: "WarehouseBigQueryTests", dependencies: ["WarehouseBigQuery", "Warehouse", "WarehouseConformance", "HTTPClient", "OpsFlowTestSupport"]),
         .testTarget(name: "CompileTests", dependencies: ["Compile", "Project", "Jinja", "Warehouse", "WarehouseSQLite"],
                     exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "RunTests", dependencies: ["Run", "Compile", "Project", "Warehouse", "WarehouseSQLite", "Demo"]),

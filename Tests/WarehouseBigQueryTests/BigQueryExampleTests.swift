@@ -1,4 +1,5 @@
 import Foundation
+import OpsFlowTestSupport
 import Testing
 import Warehouse
 @testable import WarehouseBigQuery
@@ -7,53 +8,6 @@ import Warehouse
 /// emulator (service-account key, token endpoint and API behind the test proxy), compared with
 /// the same build on the embedded warehouse.
 @Suite struct BigQueryExampleTests {
-    static let binary: URL? = {
-        var candidates: [URL] = [
-            Bundle.main.bundleURL.appendingPathComponent("opsflow"),
-            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("opsflow"),
-        ]
-        if let first = CommandLine.arguments.first {
-            candidates.append(URL(fileURLWithPath: first).deletingLastPathComponent().appendingPathComponent("opsflow"))
-        }
-        candidates.append(BigQueryTestEnvironment.repositoryRoot.appendingPathComponent(".build/debug/opsflow"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }()
-
-    /// Runs the binary; returns its exit status and standard output.
-    func opsflow(_ args: [String], home: String) throws -> (status: Int32, output: String, errors: String) {
-        guard let binary = Self.binary else { throw TestSetupError("the opsflow binary is not built: run `swift build --build-tests`") }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = args
-        var environment = ProcessInfo.processInfo.environment
-        environment["HOME"] = home
-        environment["DBT_PROFILES_DIR"] = nil
-        environment["NO_COLOR"] = "1"
-        process.environment = environment
-        let out = home + "/stdout", err = home + "/stderr"
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try outHandle.close()
-        try errHandle.close()
-        return (process.terminationStatus, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-                (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
-    }
-
-    func copyExample(into dir: String) throws -> String {
-        let project = dir + "/opsflow_analytics"
-        try FileManager.default.copyItem(atPath: BigQueryTestEnvironment.repositoryRoot.appendingPathComponent("examples/opsflow_analytics").path,
-                                         toPath: project)
-        for leftover in ["target", "opsflow.sqlite", "logs", "data"] { try? FileManager.default.removeItem(atPath: project + "/" + leftover) }
-        return project
-    }
-
     /// `opsflow demo` loads the raw extracts (load jobs), builds 11 models and runs 63 tests on
     /// the emulator; the forecast it prints equals the embedded warehouse's.
     @Test func exampleBuildsOnTheEmulator() throws {
@@ -61,8 +15,8 @@ import Warehouse
         let dir = env.directory + "/example-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir + "/bq", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: dir + "/lite", withIntermediateDirectories: true)
-        let bqProject = try copyExample(into: dir + "/bq")
-        let liteProject = try copyExample(into: dir + "/lite")
+        let bqProject = try ExampleBuild.copyExample(into: dir + "/bq")
+        let liteProject = try ExampleBuild.copyExample(into: dir + "/lite")
         let dataset = BigQueryTestEnvironment.dataset("example")
         let profiles = """
             opsflow_analytics:
@@ -88,25 +42,15 @@ import Warehouse
             """
         try profiles.write(toFile: bqProject + "/profiles.yml", atomically: true, encoding: .utf8)
         let demo = ["demo", "--days", "90", "--orders-per-day", "150", "--end-date", "2026-11-29"]
-        let bq = try opsflow(demo + ["--project-dir", bqProject, "--target", "emulator"], home: dir + "/bq")
+        let bq = try ExampleBuild.opsflow(demo + ["--project-dir", bqProject, "--target", "emulator"], home: dir + "/bq")
         #expect(bq.status == 0, "\(bq.output.suffix(3000))\n\(bq.errors.suffix(2000))")
-        let lite = try opsflow(demo + ["--project-dir", liteProject], home: dir + "/lite")
+        let lite = try ExampleBuild.opsflow(demo + ["--project-dir", liteProject], home: dir + "/lite")
         #expect(lite.status == 0)
         // The same nodes pass, warn and fail on both warehouses (PASS=72 WARN=2 ERROR=0 today).
-        func summary(_ output: String) -> String? {
-            for line in output.split(separator: "\n") {
-                if let start = line.range(of: "Done. PASS=") { return String(line[start.lowerBound...]) }
-            }
-            return nil
-        }
-        #expect(summary(bq.output)?.contains("ERROR=0 SKIP=0") == true)
-        #expect(summary(bq.output) == summary(lite.output))
-        func forecast(_ output: String) -> String {
-            guard let start = output.range(of: "The volume forecast for the next 7 days") else { return "" }
-            return String(output[start.lowerBound...])
-        }
-        #expect(!forecast(bq.output).isEmpty)
-        #expect(forecast(bq.output) == forecast(lite.output))
+        #expect(ExampleBuild.summary(bq.output)?.contains("ERROR=0 SKIP=0") == true)
+        #expect(ExampleBuild.summary(bq.output) == ExampleBuild.summary(lite.output))
+        #expect(!ExampleBuild.forecast(bq.output).isEmpty)
+        #expect(ExampleBuild.forecast(bq.output) == ExampleBuild.forecast(lite.output))
 
         // run_results.json carries dbt-bigquery's adapter_response for the models.
         let data = try Data(contentsOf: URL(fileURLWithPath: bqProject + "/target/run_results.json"))
@@ -139,7 +83,7 @@ import Warehouse
                                      "count": 3])
         // Other suites share the emulator and run in parallel: count only this project's jobs.
         let before = try env.requests(path: "/jobs", mentioning: dataset).count
-        let dry = try opsflow(["build", "--dry-run", "--select", "marts", "--project-dir", bqProject, "--target", "emulator"],
+        let dry = try ExampleBuild.opsflow(["build", "--dry-run", "--select", "marts", "--project-dir", bqProject, "--target", "emulator"],
                               home: dir + "/bq")
         #expect(dry.status == 0, "\(dry.output.suffix(3000))\n\(dry.errors)")
         let line = dry.output.split(separator: "\n").first { $0.contains(" mart_volume_forecast ") }.map(String.init) ?? ""
@@ -202,7 +146,7 @@ import Warehouse
             try text.write(to: url, atomically: true, encoding: .utf8)
         }
         for batch in [2, 3] {
-            let run = try opsflow(["build", "--project-dir", dir, "--vars", "{batch: \(batch)}"], home: dir)
+            let run = try ExampleBuild.opsflow(["build", "--project-dir", dir, "--vars", "{batch: \(batch)}"], home: dir)
             #expect(run.status == 0, "\(run.output.suffix(3000))\n\(run.errors.suffix(1000))")
         }
         let target = "`\(env.project)`.`\(dataset)`.`events`"

@@ -1,4 +1,5 @@
 import Foundation
+import OpsFlowTestSupport
 import Testing
 import Warehouse
 @testable import WarehousePostgres
@@ -7,53 +8,6 @@ import Warehouse
 /// `dialect: bigquery`, compared with the same demo on the embedded warehouse (which translates
 /// the same models to SQLite): the same nodes pass, warn and fail, and the same forecast prints.
 @Suite struct PostgresBigQueryExampleTests {
-    static let binary: URL? = {
-        var candidates: [URL] = [
-            Bundle.main.bundleURL.appendingPathComponent("opsflow"),
-            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("opsflow"),
-        ]
-        if let first = CommandLine.arguments.first {
-            candidates.append(URL(fileURLWithPath: first).deletingLastPathComponent().appendingPathComponent("opsflow"))
-        }
-        candidates.append(TestCluster.repositoryRoot.appendingPathComponent(".build/debug/opsflow"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }()
-
-    /// Runs the binary with `HOME` at `home`; returns its exit status, standard output and error.
-    func opsflow(_ args: [String], home: String) throws -> (status: Int32, output: String, errors: String) {
-        guard let binary = Self.binary else { throw TestClusterError(message: "the opsflow binary is not built: run `swift build --build-tests`") }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = args
-        var environment = ProcessInfo.processInfo.environment
-        environment["HOME"] = home
-        environment["DBT_PROFILES_DIR"] = nil
-        environment["NO_COLOR"] = "1"
-        process.environment = environment
-        let out = home + "/stdout", err = home + "/stderr"
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try outHandle.close()
-        try errHandle.close()
-        return (process.terminationStatus, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-                (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
-    }
-
-    func copyExample(into dir: String) throws -> String {
-        let project = dir + "/opsflow_analytics"
-        try FileManager.default.copyItem(atPath: TestCluster.repositoryRoot.appendingPathComponent("examples/opsflow_analytics").path,
-                                         toPath: project)
-        for leftover in ["target", "opsflow.sqlite", "logs", "data"] { try? FileManager.default.removeItem(atPath: project + "/" + leftover) }
-        return project
-    }
-
     /// `opsflow demo` loads the raw extracts, builds the models and runs the tests on PostgreSQL
     /// in a database of its own (the example's source schema is `raw`, shared otherwise).
     @Test func exampleBuildsOnPostgresWithBigQueryDialect() throws {
@@ -68,8 +22,8 @@ import Warehouse
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir + "/pg", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: dir + "/lite", withIntermediateDirectories: true)
-        let pgProject = try copyExample(into: dir + "/pg")
-        let liteProject = try copyExample(into: dir + "/lite")
+        let pgProject = try ExampleBuild.copyExample(into: dir + "/pg")
+        let liteProject = try ExampleBuild.copyExample(into: dir + "/lite")
         let profiles = """
             opsflow_analytics:
               target: dev
@@ -93,24 +47,14 @@ import Warehouse
             """
         try profiles.write(toFile: pgProject + "/profiles.yml", atomically: true, encoding: .utf8)
         let demo = ["demo", "--days", "90", "--orders-per-day", "150", "--end-date", "2026-11-29"]
-        let pg = try opsflow(demo + ["--project-dir", pgProject, "--target", "pg"], home: dir + "/pg")
+        let pg = try ExampleBuild.opsflow(demo + ["--project-dir", pgProject, "--target", "pg"], home: dir + "/pg")
         #expect(pg.status == 0, "\(pg.output.suffix(6000))\n\(pg.errors.suffix(2000))")
-        let lite = try opsflow(demo + ["--project-dir", liteProject], home: dir + "/lite")
+        let lite = try ExampleBuild.opsflow(demo + ["--project-dir", liteProject], home: dir + "/lite")
         #expect(lite.status == 0, "\(lite.output.suffix(3000))\n\(lite.errors.suffix(2000))")
-        func summary(_ output: String) -> String? {
-            for line in output.split(separator: "\n") {
-                if let start = line.range(of: "Done. PASS=") { return String(line[start.lowerBound...]) }
-            }
-            return nil
-        }
-        #expect(summary(pg.output)?.contains("ERROR=0 SKIP=0") == true, "\(pg.output.suffix(6000))")
-        #expect(summary(pg.output) == summary(lite.output))
-        func forecast(_ output: String) -> String {
-            guard let start = output.range(of: "The volume forecast for the next 7 days") else { return "" }
-            return String(output[start.lowerBound...])
-        }
-        #expect(!forecast(pg.output).isEmpty)
-        #expect(forecast(pg.output) == forecast(lite.output))
+        #expect(ExampleBuild.summary(pg.output)?.contains("ERROR=0 SKIP=0") == true, "\(pg.output.suffix(6000))")
+        #expect(ExampleBuild.summary(pg.output) == ExampleBuild.summary(lite.output))
+        #expect(!ExampleBuild.forecast(pg.output).isEmpty)
+        #expect(ExampleBuild.forecast(pg.output) == ExampleBuild.forecast(lite.output))
 
         // The marts are PostgreSQL tables in the target's schemas, with BigQuery's column types.
         var pgSettings = settings
@@ -164,12 +108,12 @@ import Warehouse
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try text.write(to: url, atomically: true, encoding: .utf8)
         }
-        let first = try opsflow(["build", "--project-dir", dir], home: dir)
+        let first = try ExampleBuild.opsflow(["build", "--project-dir", dir], home: dir)
         #expect(first.status == 0, "\(first.output.suffix(3000))\n\(first.errors.suffix(1000))")
         // Row 1 changes too, but the filter (id >= 2) leaves it out; row 2 is updated, 3 added.
         try "id,kind,amount,day\n1,z,9,2026-01-01\n2,b2,2.25,2026-01-31\n3,c,3,2026-02-28\n"
             .write(toFile: dir + "/seeds/kinds.csv", atomically: true, encoding: .utf8)
-        let second = try opsflow(["build", "--project-dir", dir], home: dir)
+        let second = try ExampleBuild.opsflow(["build", "--project-dir", dir], home: dir)
         #expect(second.status == 0, "\(second.output.suffix(3000))\n\(second.errors.suffix(1000))")
 
         var pgSettings = settings
